@@ -1,0 +1,1 @@
+//! Distributed protocols as [sim] nodes.
