@@ -1,0 +1,12 @@
+//! Scenarios and share links.
+//!
+//! A Continuum scenario is plain data that reproduces a run exactly; a share link carries one in
+//! the page URL's fragment, `#s=<version>.<payload>`. This crate owns that format:
+//!
+//! - [`link`]: the generic share-link codec: versioned, deflate-compressed, base64url text with
+//!   size limits, so any bad link (cut off, edited, crafted) becomes a [`link::LinkError`] the page
+//!   can show, never a panic or a frozen tab.
+//!
+//! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
+
+pub mod link;
