@@ -5,7 +5,7 @@
 //! ```text
 //! https://example.org/continuum/#s=1.<payload>&t=1500000000
 //!                                 │ │ │         └ optional: the moment to open at, in integer nanoseconds
-//!                                 │ │ └ base64url, no padding, of the raw-deflate-compressed bytes
+//!                                 │ │ └ base64url, no padding, of the zlib-compressed bytes
 //!                                 │ └ format version: a decimal u16
 //!                                 └ the scenario parameter
 //! ```
@@ -19,9 +19,10 @@
 //! decompression stops at [`LinkLimits::max_decompressed_bytes`], so a decompression bomb costs at
 //! most that much memory.
 //!
-//! Raw deflate has no checksum: a link edited inside its payload may still decode, to different
-//! bytes. The contents layer ([`DecodedLink::contents`]) rejects bytes that do not parse as the
-//! expected type, including trailing bytes, which catches most such edits but not all.
+//! The zlib wrapper (RFC 1950) adds 6 bytes around the deflate stream, among them an Adler-32
+//! checksum of the contents, so a link edited inside its payload is caught as corrupted instead of
+//! silently opening a different scenario (raw deflate let about a third of single-character edits
+//! through in a measurement over real links).
 
 use core::fmt;
 use core::ops::RangeInclusive;
@@ -167,7 +168,7 @@ pub enum LinkError {
     },
     /// The payload stops early: it is missing, or its length is impossible for base64.
     TruncatedData,
-    /// The payload is valid base64 but not a valid deflate stream.
+    /// The payload is valid base64 but not a valid zlib stream, or its checksum does not match.
     CorruptedData {
         /// The stream ended before its end marker (typical of a link cut off when copied).
         ended_early: bool,
@@ -350,7 +351,7 @@ impl fmt::Display for Bytes {
 ///
 /// Does not check [`LinkLimits`]: [`to_link`] does, for the default limits.
 pub fn encode_fragment(version: u16, bytes: &[u8], at_time_ns: Option<u64>) -> String {
-    let compressed = miniz_oxide::deflate::compress_to_vec(bytes, COMPRESSION_LEVEL);
+    let compressed = miniz_oxide::deflate::compress_to_vec_zlib(bytes, COMPRESSION_LEVEL);
     let mut fragment = String::with_capacity(16 + compressed.len().div_ceil(3) * 4);
     fragment.push_str(SCENARIO_KEY);
     fragment.push('=');
@@ -602,16 +603,19 @@ fn decode_payload(parsed: &ParsedFragment<'_>, limits: &LinkLimits) -> Result<Ve
     let compressed = URL_SAFE_NO_PAD
         .decode(parsed.payload)
         .map_err(|error| base64_error(parsed, error))?;
-    miniz_oxide::inflate::decompress_to_vec_with_limit(&compressed, limits.max_decompressed_bytes)
-        .map_err(|error| match error.status {
-            TINFLStatus::HasMoreOutput => LinkError::TooLarge {
-                limit_bytes: limits.max_decompressed_bytes,
-            },
-            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
-                LinkError::CorruptedData { ended_early: true }
-            }
-            _ => LinkError::CorruptedData { ended_early: false },
-        })
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(
+        &compressed,
+        limits.max_decompressed_bytes,
+    )
+    .map_err(|error| match error.status {
+        TINFLStatus::HasMoreOutput => LinkError::TooLarge {
+            limit_bytes: limits.max_decompressed_bytes,
+        },
+        TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+            LinkError::CorruptedData { ended_early: true }
+        }
+        _ => LinkError::CorruptedData { ended_early: false },
+    })
 }
 
 fn base64_error(parsed: &ParsedFragment<'_>, error: base64::DecodeError) -> LinkError {
@@ -649,10 +653,10 @@ mod tests {
 
     #[test]
     fn empty_payload_encodes_to_a_known_fragment() {
-        // Raw deflate of nothing is one empty fixed block: 0x03 0x00.
-        assert_eq!(encode_fragment(1, b"", None), "s=1.AwA");
-        assert_eq!(encode_fragment(7, b"", Some(0)), "s=7.AwA&t=0");
-        let link = decode("s=1.AwA").expect("valid link");
+        // zlib of nothing: header 78 DA, an empty fixed block 03 00, Adler-32 of nothing 00 00 00 01.
+        assert_eq!(encode_fragment(1, b"", None), "s=1.eNoDAAAAAAE");
+        assert_eq!(encode_fragment(7, b"", Some(0)), "s=7.eNoDAAAAAAE&t=0");
+        let link = decode("s=1.eNoDAAAAAAE").expect("valid link");
         assert_eq!(
             link,
             DecodedLink {
@@ -689,7 +693,7 @@ mod tests {
         assert_eq!(decode("  # "), Err(LinkError::Empty));
         assert_eq!(decode("#/crdt"), Err(LinkError::NotAShareLink));
         assert_eq!(decode("#t=5"), Err(LinkError::NotAShareLink));
-        assert_eq!(decode("#S=1.AwA"), Err(LinkError::NotAShareLink));
+        assert_eq!(decode("#S=1.eNoDAAAAAAE"), Err(LinkError::NotAShareLink));
         assert_eq!(decode("#s="), Err(LinkError::EmptyScenario));
         assert_eq!(decode("#s=&t=1"), Err(LinkError::EmptyScenario));
     }
@@ -698,7 +702,7 @@ mod tests {
     fn version_must_be_a_plain_u16() {
         for bad in ["x", "+1", "-1", "65536", " 1", "1e3", ""] {
             assert_eq!(
-                decode(&format!("s={bad}.AwA")),
+                decode(&format!("s={bad}.eNoDAAAAAAE")),
                 Err(LinkError::BadVersion {
                     text: bad.to_owned()
                 }),
@@ -711,13 +715,13 @@ mod tests {
                 text: "abc".to_owned()
             })
         );
-        assert_eq!(decode("s=65535.AwA").map(|l| l.version), Ok(65535));
-        assert_eq!(decode("s=0001.AwA").map(|l| l.version), Ok(1));
+        assert_eq!(decode("s=65535.eNoDAAAAAAE").map(|l| l.version), Ok(65535));
+        assert_eq!(decode("s=0001.eNoDAAAAAAE").map(|l| l.version), Ok(1));
     }
 
     #[test]
     fn unknown_versions_name_the_supported_range() {
-        let link = decode("s=9.AwA").expect("valid link");
+        let link = decode("s=9.eNoDAAAAAAE").expect("valid link");
         let newer = link.check_version(1..=3).expect_err("9 is not in 1..=3");
         assert_eq!(
             newer,
@@ -784,9 +788,9 @@ mod tests {
         );
         // Padding is never written, so it is not accepted either.
         assert_eq!(
-            decode("s=1.AwA="),
+            decode("s=1.eNoDAAAAAAE="),
             Err(LinkError::DamagedText {
-                position: 8,
+                position: 16,
                 character: '='
             })
         );
@@ -822,31 +826,33 @@ mod tests {
     #[test]
     fn parameters_are_checked() {
         assert_eq!(
-            decode("s=1.AwA&x=1"),
+            decode("s=1.eNoDAAAAAAE&x=1"),
             Err(LinkError::UnknownParameter {
                 name: "x".to_owned()
             })
         );
         assert_eq!(
-            decode("s=1.AwA&/crdt"),
+            decode("s=1.eNoDAAAAAAE&/crdt"),
             Err(LinkError::UnknownParameter {
                 name: "/crdt".to_owned()
             })
         );
         assert_eq!(
-            decode("s=1.AwA&s=1.AwA"),
+            decode("s=1.eNoDAAAAAAE&s=1.eNoDAAAAAAE"),
             Err(LinkError::RepeatedParameter {
                 name: "s".to_owned()
             })
         );
         assert_eq!(
-            decode("s=1.AwA&t=1&t=2"),
+            decode("s=1.eNoDAAAAAAE&t=1&t=2"),
             Err(LinkError::RepeatedParameter {
                 name: "t".to_owned()
             })
         );
         let long = "k".repeat(100);
-        let Err(LinkError::UnknownParameter { name }) = decode(&format!("s=1.AwA&{long}=1")) else {
+        let Err(LinkError::UnknownParameter { name }) =
+            decode(&format!("s=1.eNoDAAAAAAE&{long}=1"))
+        else {
             panic!("expected an unknown parameter");
         };
         assert_eq!(
@@ -860,7 +866,7 @@ mod tests {
     fn time_must_be_whole_nanoseconds() {
         for bad in ["", "1.5", "+1", "-1", "1s", "18446744073709551616", "１"] {
             assert_eq!(
-                decode(&format!("s=1.AwA&t={bad}")),
+                decode(&format!("s=1.eNoDAAAAAAE&t={bad}")),
                 Err(LinkError::BadTime {
                     text: bad.to_owned()
                 }),
@@ -868,7 +874,7 @@ mod tests {
             );
         }
         assert_eq!(
-            decode("s=1.AwA&t=18446744073709551615").map(|l| l.at_time_ns),
+            decode("s=1.eNoDAAAAAAE&t=18446744073709551615").map(|l| l.at_time_ns),
             Ok(Some(u64::MAX))
         );
     }
@@ -876,18 +882,18 @@ mod tests {
     #[test]
     fn fragment_length_limit_is_exact() {
         let limits = LinkLimits {
-            max_fragment_len: 7,
+            max_fragment_len: 15,
             ..LinkLimits::default()
         };
         assert!(
-            decode_fragment("#s=1.AwA", &limits).is_ok(),
-            "7 characters after '#'"
+            decode_fragment("#s=1.eNoDAAAAAAE", &limits).is_ok(),
+            "15 characters after '#'"
         );
         assert_eq!(
-            decode_fragment("#s=1.AwA&", &limits),
+            decode_fragment("#s=1.eNoDAAAAAAE&", &limits),
             Err(LinkError::TooLong {
-                length: 8,
-                limit: 7
+                length: 16,
+                limit: 15
             })
         );
     }
@@ -1022,6 +1028,43 @@ mod tests {
             }
             .to_string()
             .contains("1 MiB (1048576 bytes)")
+        );
+    }
+}
+
+#[cfg(test)]
+mod checksum_tests {
+    use super::*;
+
+    /// Every single-character edit of a real link's payload that changes its bytes is rejected:
+    /// the Adler-32 checksum catches what the deflate stream alone lets through.
+    #[test]
+    fn every_edit_that_changes_the_bytes_is_rejected() {
+        let bytes: Vec<u8> = (0..400u32).map(|i| (i * 7 % 251) as u8).collect();
+        let fragment = encode_fragment(1, &bytes, None);
+        let start = fragment.find('.').map_or(0, |i| i + 1);
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let (mut edits, mut accepted) = (0, 0);
+        for pos in start..fragment.len() {
+            for &c in alphabet.iter().step_by(5) {
+                let mut edited = fragment.clone().into_bytes();
+                if edited[pos] == c {
+                    continue;
+                }
+                edited[pos] = c;
+                let edited = String::from_utf8(edited).expect("ascii");
+                edits += 1;
+                if let Ok(link) = decode_fragment(&edited, &LinkLimits::default())
+                    && link.bytes != bytes
+                {
+                    accepted += 1;
+                }
+            }
+        }
+        assert!(edits > 1000);
+        assert_eq!(
+            accepted, 0,
+            "{accepted} of {edits} edits opened as different contents"
         );
     }
 }

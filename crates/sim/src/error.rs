@@ -58,6 +58,11 @@ pub enum ConfigError {
         /// The run's current time, ns.
         now_ns: u64,
     },
+    /// A protocol's parameters are impossible (for example a gossip fanout of 0).
+    InvalidProtocol {
+        /// What is wrong, in words.
+        reason: String,
+    },
     /// A fault's parameters are impossible (for example a split with a node in two groups).
     InvalidFault {
         /// What is wrong, in words.
@@ -110,6 +115,9 @@ impl fmt::Display for ConfigError {
                 crate::SimTime(*now_ns)
             ),
             ConfigError::InvalidFault { reason } => write!(f, "invalid fault: {reason}"),
+            ConfigError::InvalidProtocol { reason } => {
+                write!(f, "invalid protocol settings: {reason}")
+            }
         }
     }
 }

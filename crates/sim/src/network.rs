@@ -90,7 +90,7 @@ impl LatencyModel {
                 }
             }
             LatencyModel::Pareto { scale, shape } => {
-                if !(shape.is_finite() && shape >= 0.1 && shape <= 100.0) {
+                if !(0.1..=100.0).contains(&shape) {
                     bad(format!(
                         "Pareto shape must be between 0.1 and 100, got {shape}"
                     ))

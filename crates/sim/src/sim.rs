@@ -951,3 +951,44 @@ impl<N: Node> core::fmt::Debug for Sim<N> {
             .finish()
     }
 }
+
+/// A message copy on the wire, as seen from outside (for drawing messages in flight).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InFlight {
+    /// The copy's id.
+    pub id: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// When it was sent.
+    pub sent_at: SimTime,
+    /// When it will arrive (or be dropped on arrival).
+    pub arrives_at: SimTime,
+    /// Wire size.
+    pub size_bytes: u32,
+}
+
+impl<N: Node> Sim<N> {
+    /// Every message copy on the wire now, in no particular (but deterministic) order.
+    pub fn messages_in_flight(&self) -> impl Iterator<Item = InFlight> + '_ {
+        self.queue.iter().filter_map(|s| match s.event {
+            Event::Deliver {
+                id,
+                from,
+                to,
+                sent_at,
+                size_bytes,
+                ..
+            } => Some(InFlight {
+                id,
+                from,
+                to,
+                sent_at,
+                arrives_at: s.time,
+                size_bytes,
+            }),
+            _ => None,
+        })
+    }
+}

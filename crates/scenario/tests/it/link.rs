@@ -209,9 +209,9 @@ proptest! {
     }
 }
 
-/// Raw-deflates `len` zero bytes without ever holding them: a decompression bomb.
+/// zlib-compresses `len` zero bytes without ever holding them: a decompression bomb.
 fn deflated_zeros(len: usize) -> Vec<u8> {
-    let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(9, 0, 0));
+    let mut compressor = CompressorOxide::new(create_comp_flags_from_zip_params(9, 15, 0));
     let zeros = [0_u8; 64 * 1024];
     let mut out_buf = vec![0_u8; 64 * 1024];
     let mut compressed = Vec::new();

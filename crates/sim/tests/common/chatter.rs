@@ -77,7 +77,7 @@ impl Node for Chatter {
         let n = ctx.node_count() as u64;
         let to = NodeId(ctx.rng().below(n) as u32);
         ctx.send(to, Chat { hop: 2, size });
-        if self.ticks % 5 == 0 {
+        if self.ticks.is_multiple_of(5) {
             ctx.note(format!("tick {}", self.ticks));
         }
         if self.ticks < self.max_ticks {

@@ -136,7 +136,7 @@ impl Scenario {
             1 => Topology::line(n),
             2 => Topology::ring(n),
             3 => Topology::star(n),
-            4 if n % 2 == 0 => Topology::grid(n / 2, 2),
+            4 if n.is_multiple_of(2) => Topology::grid(n / 2, 2),
             4 => Topology::grid(n, 1),
             5 => Topology::tree(n, 2),
             _ => Topology::random(n, 3.0, self.seed),
