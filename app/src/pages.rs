@@ -1,0 +1,11 @@
+//! One component per page, one page per route (see [`crate::router::Route`]).
+
+mod about;
+mod home;
+mod network_lab;
+mod not_found;
+
+pub use about::AboutPage;
+pub use home::HomePage;
+pub use network_lab::NetworkLabPage;
+pub use not_found::NotFoundPage;

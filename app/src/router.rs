@@ -1,0 +1,110 @@
+//! A hash router: `#/`, `#/about`, `#/lab/network`.
+//!
+//! Routes live in the URL fragment so the site works from any sub-path of any static host and
+//! survives reloads without server rewrites; the browser's `hashchange` event drives navigation.
+
+use leptos::prelude::*;
+
+/// A page of the site, as named by the URL fragment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `#/` (also an empty fragment): the home page.
+    Home,
+    /// `#/about`: what Continuum is and how it is built.
+    About,
+    /// `#/lab/network`: the network & broadcast lab.
+    NetworkLab,
+    /// Any other fragment, kept so the page can say what was not found.
+    NotFound(String),
+}
+
+impl Route {
+    /// Parses `location.hash` (with or without the leading `#`); a trailing `/` is ignored.
+    pub fn from_hash(hash: &str) -> Route {
+        let path = hash.strip_prefix('#').unwrap_or(hash);
+        let trimmed = path.trim_end_matches('/');
+        match trimmed {
+            "" => Route::Home,
+            "/about" => Route::About,
+            "/lab/network" => Route::NetworkLab,
+            _ => Route::NotFound(path.to_owned()),
+        }
+    }
+
+    /// The link to this route, relative to the current page (`#/about`).
+    pub fn href(&self) -> String {
+        match self {
+            Route::Home => "#/".to_owned(),
+            Route::About => "#/about".to_owned(),
+            Route::NetworkLab => "#/lab/network".to_owned(),
+            Route::NotFound(path) => format!("#{path}"),
+        }
+    }
+
+    /// The document title shown in the tab and read by screen readers on navigation.
+    pub fn document_title(&self) -> String {
+        match self {
+            Route::Home => "Continuum".to_owned(),
+            Route::About => "About · Continuum".to_owned(),
+            Route::NetworkLab => "Network & broadcast lab · Continuum".to_owned(),
+            Route::NotFound(_) => "Page not found · Continuum".to_owned(),
+        }
+    }
+}
+
+/// The current route, updated on every `hashchange` of the window.
+pub fn use_hash_route() -> ReadSignal<Route> {
+    let (route, set_route) = signal(Route::from_hash(&current_hash()));
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        set_route.set(Route::from_hash(&current_hash()));
+    });
+    on_cleanup(move || listener.remove());
+    route
+}
+
+fn current_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_root_fragments_are_home() {
+        for hash in ["", "#", "#/", "/"] {
+            assert_eq!(Route::from_hash(hash), Route::Home, "{hash:?}");
+        }
+    }
+
+    #[test]
+    fn known_routes_parse_with_or_without_trailing_slash() {
+        assert_eq!(Route::from_hash("#/about"), Route::About);
+        assert_eq!(Route::from_hash("#/about/"), Route::About);
+        assert_eq!(Route::from_hash("#/lab/network"), Route::NetworkLab);
+    }
+
+    #[test]
+    fn unknown_fragments_are_kept_for_the_not_found_page() {
+        assert_eq!(
+            Route::from_hash("#/nope"),
+            Route::NotFound("/nope".to_owned())
+        );
+        assert_eq!(
+            Route::from_hash("#/About"),
+            Route::NotFound("/About".to_owned())
+        );
+    }
+
+    #[test]
+    fn href_round_trips() {
+        for route in [
+            Route::Home,
+            Route::About,
+            Route::NetworkLab,
+            Route::NotFound("/x".into()),
+        ] {
+            assert_eq!(Route::from_hash(&route.href()), route);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Component tests in headless Chromium (`cargo xtask test` runs them through
+//! wasm-bindgen-test-runner and chromedriver).
+#![cfg(target_arch = "wasm32")]
+
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Document, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> Document {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .expect("a browser document")
+}
+
+/// A new, empty `<div>` appended to the body, to mount a component into.
+fn fresh_container() -> HtmlElement {
+    let document = document();
+    let container: HtmlElement = document
+        .create_element("div")
+        .expect("create a div")
+        .unchecked_into();
+    document
+        .body()
+        .expect("a body")
+        .append_child(&container)
+        .expect("append the container");
+    container
+}
+
+fn text_of(container: &HtmlElement, selector: &str) -> String {
+    container
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|element| element.text_content())
+        .unwrap_or_default()
+}
+
+fn set_hash(hash: &str) {
+    web_sys::window()
+        .expect("a window")
+        .location()
+        .set_hash(hash)
+        .expect("set location.hash");
+}
+
+/// Lets the browser run events and the reactive system settle until `done` holds (up to 2 s).
+async fn settle_until(done: impl Fn() -> bool) -> bool {
+    for _ in 0..100 {
+        if done() {
+            return true;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    done()
+}
+
+#[wasm_bindgen_test]
+async fn app_shows_the_header_and_follows_hash_routes() {
+    set_hash("#/");
+    TimeoutFuture::new(20).await;
+    let container = fresh_container();
+    let mounted = leptos::mount::mount_to(container.clone(), app::App);
+
+    let header = text_of(&container, "header");
+    assert!(header.contains("Continuum"), "header text: {header:?}");
+    let nav = text_of(&container, "header nav");
+    assert!(
+        nav.contains("Network lab") && nav.contains("About"),
+        "nav text: {nav:?}"
+    );
+    assert_eq!(text_of(&container, "main h1"), "Continuum");
+
+    set_hash("#/about");
+    assert!(
+        settle_until(|| text_of(&container, "main h1") == "About Continuum").await,
+        "after #/about the heading is {:?}",
+        text_of(&container, "main h1")
+    );
+    let current = container
+        .query_selector("nav a[aria-current=page]")
+        .ok()
+        .flatten()
+        .and_then(|link| link.text_content());
+    assert_eq!(current.as_deref().map(str::trim), Some("About"));
+    assert_eq!(document().title(), "About · Continuum");
+
+    set_hash("#/nowhere");
+    assert!(settle_until(|| text_of(&container, "main h1") == "Page not found").await);
+
+    set_hash("#/");
+    assert!(settle_until(|| text_of(&container, "main h1") == "Continuum").await);
+
+    drop(mounted);
+    container.remove();
+}
+
+#[wasm_bindgen_test]
+fn crash_banner_is_shown_once() {
+    app::crash_banner::show_banner();
+    app::crash_banner::show_banner();
+    let banners = document()
+        .query_selector_all(&format!("#{}", app::crash_banner::BANNER_ID))
+        .expect("query the banner");
+    assert_eq!(banners.length(), 1);
+    let banner = document()
+        .get_element_by_id(app::crash_banner::BANNER_ID)
+        .expect("the banner");
+    assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
+    let text = banner.text_content().unwrap_or_default();
+    assert!(
+        text.contains("Something went wrong"),
+        "banner text: {text:?}"
+    );
+    banner.remove();
+}
