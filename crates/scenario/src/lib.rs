@@ -7,6 +7,14 @@
 //!   size limits, so any bad link (cut off, edited, crafted) becomes a [`link::LinkError`] the page
 //!   can show, never a panic or a frozen tab.
 //!
+//! - [`scenario`]: the [`Scenario`] schema, its validation and limits, presets, and its link.
+//! - [`broadcast_run`]: a live network & broadcast run advanced in slices; [`run`] runs one to the end.
+//!
 //! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
 
+pub mod broadcast_run;
 pub mod link;
+pub mod scenario;
+
+pub use broadcast_run::{BroadcastRun, Report, run};
+pub use scenario::{Scenario, default_scenario};

@@ -225,15 +225,24 @@ struct LinkState {
     last_arrival: SimTime,
 }
 
+/// The sequence-number bit that orders external events after internal ones at the same instant.
+const EXTERNAL: u64 = 1 << 63;
+
 /// Builds a node for an id; called at the start and for every volatile restart.
 pub type NodeFactory<N> = Arc<dyn Fn(NodeId) -> N>;
 
 /// A simulation run: the whole world, advanced by the run-control methods.
 ///
 /// Events are processed in order of `(time, sequence number)`. The sequence number counts every
-/// scheduling in the run, so **events due at the same instant run in the order they were
-/// scheduled**. At time zero that is: every node's start (in id order), then the configured
-/// faults (in the order given), then whatever those caused.
+/// scheduling in the run, and events from outside (inputs and faults) carry the top bit, so
+/// **among events due at the same instant, the simulation's own events (starts, deliveries,
+/// timers) run first, in the order they were scheduled, then external events in the order they
+/// were scheduled**. At time zero that is: every node's start (in id order) and whatever they
+/// cause at once, then the configured faults and inputs.
+///
+/// That rule makes a recorded action log replay exactly: an input a user gives while the run is
+/// paused at `t` runs after everything else due at `t`, both live and when the log is replayed
+/// from the start, where it was scheduled long before.
 ///
 /// ```
 /// use sim::{Ctx, Message, Node, NodeId, Sim, SimConfig, SimTime, Topology};
@@ -362,7 +371,8 @@ impl<N: Node> Sim<N> {
     }
 
     fn schedule(&mut self, time: SimTime, event: Event<N::Msg, N::Timer>) {
-        let seq = self.next_seq;
+        let external = matches!(event, Event::Input { .. } | Event::Fault(_));
+        let seq = self.next_seq | if external { EXTERNAL } else { 0 };
         self.next_seq += 1;
         self.queue.push(Scheduled { time, seq, event });
     }

@@ -13,3 +13,4 @@ use cap::Cap;
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 
 mod link;
+mod scenarios;

@@ -1,0 +1,295 @@
+//! A live run of the network & broadcast lab: the world plus the observers a page needs, advanced
+//! in slices, with user actions recorded into the scenario so a share link replays them exactly.
+
+use crate::scenario::{Action, ActionKind, BroadcastScenario, Lab, Scenario, ScenarioError};
+use protocols::broadcast::{
+    BroadcastConfig, BroadcastMsg, BroadcastNode, BroadcastReport, BroadcastStats, build_sim,
+};
+use sim::{
+    ConfigError, Counters, Fault, NetworkStats, NodeId, Observer, RunBudget, RunOutcome, Sim,
+    SimDuration, SimTime, TraceEvent, TraceHash, TraceKind,
+};
+
+/// One point of the curves the lab plots.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    /// When.
+    pub time: SimTime,
+    /// Fraction of (node, injected update) pairs informed.
+    pub informed_fraction: f64,
+    /// Messages sent so far.
+    pub messages_sent: u64,
+    /// Messages dropped so far.
+    pub messages_dropped: u64,
+}
+
+/// Most samples kept; past it, every other sample is dropped and the interval doubles.
+pub const MAX_SAMPLES: usize = 2_000;
+
+/// Samples the broadcast curves at a fixed interval of simulated time (bounded memory).
+#[derive(Clone, Debug)]
+pub struct Curves {
+    interval: SimDuration,
+    next: SimTime,
+    /// The samples, in time order.
+    pub samples: Vec<Sample>,
+}
+
+impl Curves {
+    fn new(interval: SimDuration) -> Curves {
+        Curves {
+            interval: SimDuration(interval.0.max(1)),
+            next: SimTime::ZERO,
+            samples: Vec::new(),
+        }
+    }
+
+    fn sample_up_to(&mut self, t: SimTime, stats: &BroadcastStats, counters: &Counters) {
+        while self.next <= t {
+            self.samples.push(Sample {
+                time: self.next,
+                informed_fraction: stats.overall_fraction_informed(),
+                messages_sent: stats.messages_sent,
+                messages_dropped: counters.total.dropped.messages,
+            });
+            self.next += self.interval;
+            if self.samples.len() >= MAX_SAMPLES {
+                let kept: Vec<Sample> = self.samples.iter().copied().step_by(2).collect();
+                self.samples = kept;
+                self.interval = SimDuration(self.interval.0 * 2);
+                self.next = self.samples.last().map_or(SimTime::ZERO, |s| s.time) + self.interval;
+            }
+        }
+    }
+}
+
+/// Observers of a broadcast run, fed together.
+#[derive(Clone, Debug)]
+struct Observers {
+    stats: BroadcastStats,
+    counters: Counters,
+    hash: TraceHash,
+    curves: Curves,
+}
+
+impl Observer<BroadcastMsg> for Observers {
+    fn observe(&mut self, event: &TraceEvent<'_, BroadcastMsg>) {
+        // Sample before counting an event at a later time, so each sample shows the state at its instant.
+        if event.time >= self.curves.next && !matches!(event.kind, TraceKind::Start { .. }) {
+            let before = SimTime(event.time.0.saturating_sub(1));
+            self.curves
+                .sample_up_to(before, &self.stats, &self.counters);
+        }
+        self.stats.observe(event);
+        self.counters.observe(event);
+        self.hash.observe(event);
+    }
+}
+
+/// Nodes beyond which per-link counters are not kept (memory stays linear in nodes).
+pub const PER_LINK_COUNTERS_MAX_NODES: u32 = 2_000;
+
+/// A broadcast lab run in progress.
+#[derive(Clone)]
+pub struct BroadcastRun {
+    scenario: Scenario,
+    sim: Sim<BroadcastNode>,
+    observers: Observers,
+    actions_scheduled: usize,
+}
+
+/// What a finished run measured, for tests, comparisons and the share-link round trip.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The stable hash of the whole trace.
+    pub trace_hash: String,
+    /// Trace events.
+    pub events: u64,
+    /// Message accounting.
+    pub network: NetworkStats,
+    /// The protocol's figures.
+    pub broadcast: BroadcastReport,
+    /// Bytes sent in total.
+    pub bytes_sent: u64,
+}
+
+fn broadcast_of(s: &Scenario) -> &BroadcastScenario {
+    match &s.lab {
+        Lab::Broadcast(b) => b,
+    }
+}
+
+fn to_scenario_error(e: ConfigError) -> ScenarioError {
+    ScenarioError {
+        problems: vec![crate::scenario::Problem {
+            field: "scenario".into(),
+            message: e.to_string(),
+        }],
+    }
+}
+
+impl BroadcastRun {
+    /// Validates and builds the run (nothing is simulated yet).
+    pub fn new(scenario: &Scenario) -> Result<BroadcastRun, ScenarioError> {
+        scenario.validate()?;
+        let b = broadcast_of(scenario);
+        let config = scenario.sim_config(b).map_err(to_scenario_error)?;
+        let sim = build_sim(
+            config,
+            BroadcastConfig {
+                protocol: b.protocol,
+                update_bytes: b.update_bytes,
+            },
+        )
+        .map_err(to_scenario_error)?;
+        let counters = if b.nodes <= PER_LINK_COUNTERS_MAX_NODES {
+            Counters::new()
+        } else {
+            Counters::per_node_only()
+        };
+        let observers = Observers {
+            stats: BroadcastStats::new(b.nodes),
+            counters,
+            hash: TraceHash::new(),
+            curves: Curves::new(SimDuration(scenario.duration.0 / 500)),
+        };
+        let mut run = BroadcastRun {
+            scenario: scenario.clone(),
+            sim,
+            observers,
+            actions_scheduled: 0,
+        };
+        run.schedule_new_actions().map_err(to_scenario_error)?;
+        Ok(run)
+    }
+
+    fn schedule_new_actions(&mut self) -> Result<(), ConfigError> {
+        let Lab::Broadcast(b) = &self.scenario.lab;
+        for a in &b.actions[self.actions_scheduled..] {
+            match &a.kind {
+                ActionKind::Broadcast { node, update } => self.sim.schedule_input(
+                    a.at,
+                    *node,
+                    BroadcastMsg::Broadcast { update: *update },
+                )?,
+                ActionKind::Fault(f) => self.sim.schedule_fault(a.at, f.clone())?,
+            }
+        }
+        self.actions_scheduled = b.actions.len();
+        Ok(())
+    }
+
+    /// Runs until `budget.until` (capped at the end of the run) or `budget.max_events`.
+    pub fn advance(&mut self, budget: RunBudget) -> RunOutcome {
+        let until = budget.until.min(self.end());
+        let outcome = self.sim.run(
+            RunBudget {
+                until,
+                max_events: budget.max_events,
+            },
+            &mut self.observers,
+        );
+        if outcome != RunOutcome::EventBudgetSpent {
+            let now = until.max(self.sim.now()).min(self.end());
+            self.sim.run_until(now, &mut self.observers);
+            self.observers.curves.sample_up_to(
+                now,
+                &self.observers.stats,
+                &self.observers.counters,
+            );
+        }
+        outcome
+    }
+
+    /// Runs to the end.
+    pub fn run_to_end(&mut self) {
+        self.advance(RunBudget {
+            until: self.end(),
+            max_events: u64::MAX,
+        });
+    }
+
+    /// Records and schedules a user action at the current moment (it becomes part of the scenario,
+    /// so a share link made afterwards replays it).
+    pub fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError> {
+        let at = self.sim.now();
+        let Lab::Broadcast(b) = &mut self.scenario.lab;
+        b.actions.push(Action { at, kind });
+        if let Err(e) = self.scenario.validate() {
+            let Lab::Broadcast(b) = &mut self.scenario.lab;
+            b.actions.pop();
+            return Err(e);
+        }
+        self.schedule_new_actions().map_err(to_scenario_error)
+    }
+
+    /// Asks `node` to broadcast a new update now; returns the update's id.
+    pub fn broadcast_now(&mut self, node: NodeId) -> Result<u32, ScenarioError> {
+        let update = broadcast_of(&self.scenario).next_update();
+        self.act_now(ActionKind::Broadcast { node, update })?;
+        Ok(update)
+    }
+
+    /// Applies a fault verb now.
+    pub fn fault_now(&mut self, fault: Fault) -> Result<(), ScenarioError> {
+        self.act_now(ActionKind::Fault(fault))
+    }
+
+    /// The scenario, including every action recorded so far.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    /// The broadcast parameters.
+    pub fn params(&self) -> &BroadcastScenario {
+        broadcast_of(&self.scenario)
+    }
+    /// The world, for drawing and inspecting.
+    pub fn sim(&self) -> &Sim<BroadcastNode> {
+        &self.sim
+    }
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.sim.now()
+    }
+    /// When the run ends.
+    pub fn end(&self) -> SimTime {
+        SimTime::ZERO + self.scenario.duration
+    }
+    /// Whether the run has reached its end.
+    pub fn is_finished(&self) -> bool {
+        self.sim.now() >= self.end()
+    }
+    /// Per-update progress and message totals.
+    pub fn stats(&self) -> &BroadcastStats {
+        &self.observers.stats
+    }
+    /// Per-node and per-link message counters.
+    pub fn counters(&self) -> &Counters {
+        &self.observers.counters
+    }
+    /// The curves to plot.
+    pub fn samples(&self) -> &[Sample] {
+        &self.observers.curves.samples
+    }
+    /// The trace hash so far.
+    pub fn trace_hash(&self) -> &TraceHash {
+        &self.observers.hash
+    }
+    /// A summary of the run so far.
+    pub fn report(&self) -> Report {
+        Report {
+            trace_hash: self.observers.hash.hex(),
+            events: self.observers.hash.events(),
+            network: self.sim.stats(),
+            broadcast: self.observers.stats.report(),
+            bytes_sent: self.observers.stats.bytes_sent,
+        }
+    }
+}
+
+/// Runs a scenario from start to end and reports.
+pub fn run(scenario: &Scenario) -> Result<Report, ScenarioError> {
+    let mut r = BroadcastRun::new(scenario)?;
+    r.run_to_end();
+    Ok(r.report())
+}
