@@ -77,6 +77,14 @@ impl LocalClock {
 
     /// The local reading at global time `t` (`t` must not precede the last re-anchoring).
     pub fn read(&self, t: SimTime) -> LocalTime {
+        if self.drift_ppb == 0 {
+            // The common case, without 128-bit division.
+            let dt = t.0.saturating_sub(self.anchor_global);
+            return LocalTime(
+                self.anchor_local
+                    .saturating_add(dt.min(i64::MAX as u64) as i64),
+            );
+        }
         let dt = t.0.saturating_sub(self.anchor_global) as i128;
         let local = self.anchor_local as i128 + dt + dt * self.drift_ppb as i128 / 1_000_000_000;
         LocalTime(local.clamp(i64::MIN as i128, i64::MAX as i128) as i64)
@@ -85,6 +93,9 @@ impl LocalClock {
     /// The global delay after which `local` nanoseconds will have passed on this clock (rounded up,
     /// so a timer never fires early by local reckoning).
     pub fn global_delay(&self, local: SimDuration) -> SimDuration {
+        if self.drift_ppb == 0 {
+            return local;
+        }
         let rate = 1_000_000_000i128 + self.drift_ppb as i128; // > 0 by validation
         let g = (local.0 as i128 * 1_000_000_000 + rate - 1) / rate;
         SimDuration(g.clamp(0, u64::MAX as i128) as u64)

@@ -21,6 +21,7 @@ mod id;
 mod network;
 mod node;
 pub mod observers;
+mod queue;
 mod rng;
 mod sim;
 mod time;

@@ -19,6 +19,9 @@ pub(crate) const fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Slices up to this length are sampled without allocating.
+const SMALL: usize = 256;
+
 impl SimRng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> SimRng {
@@ -110,6 +113,19 @@ impl SimRng {
                 out.extend(chosen[..k].iter().map(|&i| items[i]));
                 return;
             }
+        }
+        if n <= SMALL {
+            // Partial Fisher–Yates on a stack copy of the indices: no allocation per call.
+            let mut idx = [0u16; SMALL];
+            for (i, slot) in idx[..n].iter_mut().enumerate() {
+                *slot = i as u16;
+            }
+            for i in 0..k {
+                let j = i + self.below((n - i) as u64) as usize;
+                idx.swap(i, j);
+                out.push(items[idx[i] as usize]);
+            }
+            return;
         }
         let mut idx: Vec<usize> = (0..n).collect();
         for i in 0..k {

@@ -6,12 +6,12 @@ use crate::fault::{Fault, PartitionState, RestartMode};
 use crate::id::{MessageId, NodeId, TimerId};
 use crate::network::LinkParams;
 use crate::node::{Ctx, Effect, Message, Node};
+use crate::queue::EventQueue;
 use crate::rng::SimRng;
 use crate::time::{LocalTime, SimDuration, SimTime};
 use crate::topology::Topology;
 use crate::trace::{DropReason, Observer, TraceEvent, TraceKind};
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Everything that defines a run apart from the nodes themselves. Build one with the `with_*`
@@ -193,31 +193,6 @@ enum Event<M, T> {
     Fault(Fault),
 }
 
-/// A queue entry. The heap is a max-heap, so the order is reversed: earliest `(time, seq)` first.
-#[derive(Clone, Debug)]
-struct Scheduled<M, T> {
-    time: SimTime,
-    seq: u64,
-    event: Event<M, T>,
-}
-
-impl<M, T> PartialEq for Scheduled<M, T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.time == other.time && self.seq == other.seq
-    }
-}
-impl<M, T> Eq for Scheduled<M, T> {}
-impl<M, T> PartialOrd for Scheduled<M, T> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<M, T> Ord for Scheduled<M, T> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
-    }
-}
-
 /// Per link direction: when the link is free again, and the latest arrival (for FIFO links).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct LinkState {
@@ -283,7 +258,7 @@ pub struct Sim<N: Node> {
     next_seq: u64,
     trace_seq: u64,
     events_processed: u64,
-    queue: BinaryHeap<Scheduled<N::Msg, N::Timer>>,
+    queue: EventQueue<Event<N::Msg, N::Timer>>,
     nodes: Vec<N>,
     up: Vec<bool>,
     incarnation: Vec<u32>,
@@ -342,7 +317,7 @@ impl<N: Node> Sim<N> {
             next_seq: 0,
             trace_seq: 0,
             events_processed: 0,
-            queue: BinaryHeap::with_capacity(n as usize + config.faults.len()),
+            queue: EventQueue::with_capacity(n as usize + config.faults.len()),
             nodes,
             up: vec![true; n as usize],
             incarnation: vec![0; n as usize],
@@ -374,7 +349,7 @@ impl<N: Node> Sim<N> {
         let external = matches!(event, Event::Input { .. } | Event::Fault(_));
         let seq = self.next_seq | if external { EXTERNAL } else { 0 };
         self.next_seq += 1;
-        self.queue.push(Scheduled { time, seq, event });
+        self.queue.push(time, seq, event);
     }
 
     fn check_node(&self, node: NodeId) -> Result<(), ConfigError> {
@@ -425,8 +400,8 @@ impl<N: Node> Sim<N> {
 
     /// Processes the next event. Returns `false` when nothing is left to do.
     pub fn step<O: Observer<N::Msg> + ?Sized>(&mut self, obs: &mut O) -> bool {
-        while let Some(next) = self.queue.pop() {
-            if self.process(next, obs) {
+        while let Some((time, event)) = self.queue.pop() {
+            if self.process(time, event, obs) {
                 self.events_processed += 1;
                 return true;
             }
@@ -442,11 +417,11 @@ impl<N: Node> Sim<N> {
     ) -> RunOutcome {
         let mut done = 0u64;
         loop {
-            match self.queue.peek() {
+            match self.queue.peek_time() {
                 None => {
                     return RunOutcome::Quiescent;
                 }
-                Some(next) if next.time > budget.until => {
+                Some(time) if time > budget.until => {
                     self.now = self.now.max(budget.until);
                     return RunOutcome::ReachedTime;
                 }
@@ -455,8 +430,8 @@ impl<N: Node> Sim<N> {
             if done >= budget.max_events {
                 return RunOutcome::EventBudgetSpent;
             }
-            if let Some(next) = self.queue.pop()
-                && self.process(next, obs)
+            if let Some((time, event)) = self.queue.pop()
+                && self.process(time, event, obs)
             {
                 self.events_processed += 1;
                 done += 1;
@@ -524,7 +499,7 @@ impl<N: Node> Sim<N> {
         Pending {
             events: self.queue.len(),
             messages_in_flight: self.stats.in_flight,
-            next_event_at: self.queue.peek().map(|s| s.time),
+            next_event_at: self.queue.peek_time(),
         }
     }
     /// Message accounting so far.
@@ -567,7 +542,7 @@ impl<N: Node> Sim<N> {
     /// and topology. It counts `size_of::<N>()` per node, not memory a node allocates itself.
     pub fn approx_heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.queue.capacity() * size_of::<Scheduled<N::Msg, N::Timer>>()
+        self.queue.heap_bytes()
             + self.nodes.capacity() * size_of::<N>()
             + self.up.capacity()
             + self.incarnation.capacity() * 4
@@ -579,7 +554,7 @@ impl<N: Node> Sim<N> {
     }
     /// Bytes of one queue entry (the per-pending-event cost).
     pub fn bytes_per_pending_event() -> usize {
-        std::mem::size_of::<Scheduled<N::Msg, N::Timer>>()
+        EventQueue::<Event<N::Msg, N::Timer>>::bytes_per_entry()
     }
 
     // ----- time travel -------------------------------------------------------------------
@@ -599,11 +574,12 @@ impl<N: Node> Sim<N> {
     /// Processes one popped event; `false` if it was a stale timer with nothing to observe.
     fn process<O: Observer<N::Msg> + ?Sized>(
         &mut self,
-        next: Scheduled<N::Msg, N::Timer>,
+        time: SimTime,
+        event: Event<N::Msg, N::Timer>,
         obs: &mut O,
     ) -> bool {
-        self.now = next.time;
-        match next.event {
+        self.now = time;
+        match event {
             Event::Start(node) => {
                 if !self.up[node.index()] {
                     return false;
@@ -865,10 +841,33 @@ impl<N: Node> Sim<N> {
             );
             return;
         }
-        let links = Arc::clone(&self.links);
-        let default_link = Arc::clone(&self.default_link);
-        let params = links.get(&(from, to)).unwrap_or(&default_link);
-        if self.net_rng.chance(params.loss) {
+        // Draw loss, duplication and arrivals with `params` borrowed from the link table while
+        // the random stream and link queues are borrowed mutably (disjoint fields, no copies).
+        let (lost, copy_at, at) = {
+            let params = self.links.get(&(from, to)).unwrap_or(&self.default_link);
+            if self.net_rng.chance(params.loss) {
+                (true, None, SimTime::ZERO)
+            } else {
+                let duplicate = self.net_rng.chance(params.duplicate);
+                let mut arrive = |rng: &mut SimRng| {
+                    arrival(
+                        rng,
+                        &mut self.link_state,
+                        self.now,
+                        (from, to),
+                        params,
+                        size_bytes,
+                    )
+                };
+                let copy_at = if duplicate {
+                    Some(arrive(&mut self.net_rng))
+                } else {
+                    None
+                };
+                (false, copy_at, arrive(&mut self.net_rng))
+            }
+        };
+        if lost {
             self.stats.dropped += 1;
             let kind = TraceKind::Drop {
                 id,
@@ -882,7 +881,7 @@ impl<N: Node> Sim<N> {
             return;
         }
         let sent_at = self.now;
-        if self.net_rng.chance(params.duplicate) {
+        if let Some(copy_at) = copy_at {
             let copy_id = self.new_message_id();
             self.stats.duplicated += 1;
             let kind = TraceKind::Duplicate {
@@ -893,21 +892,20 @@ impl<N: Node> Sim<N> {
                 size_bytes,
             };
             emit(obs, &mut self.trace_seq, self.now, kind);
-            let at = self.arrival(from, to, params, size_bytes);
             self.stats.in_flight += 1;
+            let msg = msg.clone();
             self.schedule(
-                at,
+                copy_at,
                 Event::Deliver {
                     id: copy_id,
                     from,
                     to,
                     sent_at,
                     size_bytes,
-                    msg: msg.clone(),
+                    msg,
                 },
             );
         }
-        let at = self.arrival(from, to, params, size_bytes);
         self.stats.in_flight += 1;
         self.schedule(
             at,
@@ -921,33 +919,34 @@ impl<N: Node> Sim<N> {
             },
         );
     }
+}
 
-    /// When a copy sent now on `from → to` arrives: queue behind earlier messages while the link
-    /// is busy, serialise, propagate, add jitter, and keep order on FIFO links.
-    fn arrival(
-        &mut self,
-        from: NodeId,
-        to: NodeId,
-        params: &LinkParams,
-        size_bytes: u32,
-    ) -> SimTime {
-        let mut latency = params.latency.sample(&mut self.net_rng);
-        if params.jitter > SimDuration::ZERO {
-            latency = latency + SimDuration(self.net_rng.below(params.jitter.0 + 1));
-        }
-        if params.bandwidth_bps.is_none() && !params.fifo {
-            return self.now + latency;
-        }
-        let state = self.link_state.entry((from, to)).or_default();
-        let departure = self.now.max(state.busy_until) + params.serialisation_delay(size_bytes);
-        state.busy_until = departure;
-        let mut at = departure + latency;
-        if params.fifo {
-            at = at.max(state.last_arrival);
-            state.last_arrival = at;
-        }
-        at
+/// When a copy sent at `now` on `link` arrives: queue behind earlier messages while the link is
+/// busy, serialise, propagate, add jitter, and keep order on FIFO links.
+fn arrival(
+    rng: &mut SimRng,
+    link_state: &mut BTreeMap<(NodeId, NodeId), LinkState>,
+    now: SimTime,
+    link: (NodeId, NodeId),
+    params: &LinkParams,
+    size_bytes: u32,
+) -> SimTime {
+    let mut latency = params.latency.sample(rng);
+    if params.jitter > SimDuration::ZERO {
+        latency = latency + SimDuration(rng.below(params.jitter.0 + 1));
     }
+    if params.bandwidth_bps.is_none() && !params.fifo {
+        return now + latency;
+    }
+    let state = link_state.entry(link).or_default();
+    let departure = now.max(state.busy_until) + params.serialisation_delay(size_bytes);
+    state.busy_until = departure;
+    let mut at = departure + latency;
+    if params.fifo {
+        at = at.max(state.last_arrival);
+        state.last_arrival = at;
+    }
+    at
 }
 
 impl<N: Node> core::fmt::Debug for Sim<N> {
@@ -982,7 +981,7 @@ pub struct InFlight {
 impl<N: Node> Sim<N> {
     /// Every message copy on the wire now, in no particular (but deterministic) order.
     pub fn messages_in_flight(&self) -> impl Iterator<Item = InFlight> + '_ {
-        self.queue.iter().filter_map(|s| match s.event {
+        self.queue.iter().filter_map(|(time, event)| match *event {
             Event::Deliver {
                 id,
                 from,
@@ -995,7 +994,7 @@ impl<N: Node> Sim<N> {
                 from,
                 to,
                 sent_at,
-                arrives_at: s.time,
+                arrives_at: time,
                 size_bytes,
             }),
             _ => None,
