@@ -95,9 +95,17 @@ fn bare_heap(events: u64, pending: usize) -> f64 {
 }
 
 fn main() {
-    let sizes: Vec<u32> = match std::env::args().nth(1).as_deref() {
-        Some("--quick") => vec![1_000, 10_000],
-        _ => vec![1_000, 10_000, 100_000],
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<u32> = if args.iter().any(|a| a == "--quick") {
+        vec![1_000, 10_000]
+    } else if let Some(n) = args
+        .iter()
+        .position(|a| a == "--nodes")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+    {
+        vec![n]
+    } else {
+        vec![1_000, 10_000, 100_000]
     };
     let bare_only = std::env::args().any(|a| a == "--no-baseline");
     println!("push gossip (fanout 3, 4 rounds, random graph of mean degree 8, 5–25 ms links)");

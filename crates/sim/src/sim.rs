@@ -11,7 +11,8 @@ use crate::rng::SimRng;
 use crate::time::{LocalTime, SimDuration, SimTime};
 use crate::topology::Topology;
 use crate::trace::{DropReason, Observer, TraceEvent, TraceKind};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 /// Everything that defines a run apart from the nodes themselves. Build one with the `with_*`
@@ -200,6 +201,24 @@ struct LinkState {
     last_arrival: SimTime,
 }
 
+/// A fixed multiplicative hash for timer ids (sequential integers): fast and the same everywhere.
+#[derive(Clone, Copy, Default)]
+struct TimerIdHasher(u64);
+
+impl Hasher for TimerIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7cc1_b727_220a_95);
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x51_7cc1_b727_220a_95);
+    }
+}
+
 /// The sequence-number bit that orders external events after internal ones at the same instant.
 const EXTERNAL: u64 = 1 << 63;
 
@@ -270,7 +289,9 @@ pub struct Sim<N: Node> {
     links: Arc<BTreeMap<(NodeId, NodeId), LinkParams>>,
     link_state: BTreeMap<(NodeId, NodeId), LinkState>,
     partitions: PartitionState,
-    live_timers: BTreeSet<TimerId>,
+    /// Pending, uncancelled timers. Only looked up, never iterated, so a hash set cannot leak
+    /// an order into the run; its hasher is fixed, so even its memory layout is reproducible.
+    live_timers: HashSet<TimerId, BuildHasherDefault<TimerIdHasher>>,
     next_timer: u64,
     next_message: u64,
     stats: NetworkStats,
@@ -329,7 +350,7 @@ impl<N: Node> Sim<N> {
             links: Arc::new(config.links),
             link_state: BTreeMap::new(),
             partitions: PartitionState::default(),
-            live_timers: BTreeSet::new(),
+            live_timers: HashSet::default(),
             next_timer: 0,
             next_message: 0,
             stats: NetworkStats::default(),
