@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod crash_banner;
+pub mod lab;
 pub mod pages;
 pub mod router;
 

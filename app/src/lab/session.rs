@@ -1,0 +1,455 @@
+//! One lab session: the live run, its layout, the transport state (playing, paused, seeking),
+//! the selected node and the actions a learner takes at the current moment. Pure: the page calls
+//! [`Session::frame`] from `requestAnimationFrame` with `performance.now()`, tests call it with a
+//! fake clock.
+
+use crate::lab::driver::{self, Slice, SliceBudget};
+use crate::lab::layout::{self, Point};
+use crate::lab::pacing::{DEFAULT_SPEED, Pacer};
+use crate::lab::scene;
+use scenario::scenario::{Lab, ScenarioError};
+use scenario::{BroadcastRun, Scenario};
+use sim::{Fault, NodeId, RestartMode, SimTime};
+
+/// What the transport is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Nothing advances.
+    Paused,
+    /// Advancing at the chosen speed.
+    Playing,
+    /// Advancing as fast as the frame budget allows to a moment, then pausing there (opening a
+    /// link with `t=`, or "run to end").
+    Seeking(SimTime),
+}
+
+impl Mode {
+    /// A stable word for tests and styling: `paused`, `playing`, `seeking`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Mode::Paused => "paused",
+            Mode::Playing => "playing",
+            Mode::Seeking(_) => "seeking",
+        }
+    }
+}
+
+/// What one animation frame did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameReport {
+    /// Events processed.
+    pub events: u64,
+    /// Whether anything visible may have changed (time moved, events ran).
+    pub changed: bool,
+}
+
+/// A live lab run and everything the page needs around it.
+pub struct Session {
+    run: BroadcastRun,
+    layout: Vec<Point>,
+    spacing: f64,
+    /// Bumped whenever the layout changes (a new topology), so drawings can cache by it.
+    pub layout_id: u64,
+    pacer: Pacer,
+    /// Speed factor relative to real time.
+    pub speed: f64,
+    mode: Mode,
+    selected: Option<NodeId>,
+}
+
+impl Session {
+    /// A paused session at time zero of `scenario`.
+    pub fn new(scenario: &Scenario) -> Result<Session, ScenarioError> {
+        let run = BroadcastRun::new(scenario)?;
+        let (layout, spacing) = layout_of(&run);
+        Ok(Session {
+            run,
+            layout,
+            spacing,
+            layout_id: 1,
+            pacer: Pacer::default(),
+            speed: DEFAULT_SPEED,
+            mode: Mode::Paused,
+            selected: None,
+        })
+    }
+
+    /// Replaces the run with a new scenario (the editor's Apply, a preset). On error the current
+    /// run is kept untouched.
+    pub fn load(&mut self, scenario: &Scenario) -> Result<(), ScenarioError> {
+        let run = BroadcastRun::new(scenario)?;
+        let same_graph = same_topology(self.run.scenario(), scenario);
+        self.run = run;
+        if !same_graph {
+            let (layout, spacing) = layout_of(&self.run);
+            self.layout = layout;
+            self.spacing = spacing;
+            self.layout_id += 1;
+        }
+        if self
+            .selected
+            .is_some_and(|n| n.0 >= self.run.sim().node_count())
+        {
+            self.selected = None;
+        }
+        self.mode = Mode::Paused;
+        self.pacer.pause();
+        Ok(())
+    }
+
+    /// The run.
+    pub fn run(&self) -> &BroadcastRun {
+        &self.run
+    }
+    /// The scenario with every recorded action (what Share shares).
+    pub fn scenario(&self) -> &Scenario {
+        self.run.scenario()
+    }
+    /// Node positions in unit space.
+    pub fn layout(&self) -> &[Point] {
+        &self.layout
+    }
+    /// Distance between neighbouring nodes in unit space (for node sizes).
+    pub fn spacing(&self) -> f64 {
+        self.spacing
+    }
+    /// The transport's state.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+    /// Whether the run's clock has reached its end.
+    pub fn is_finished(&self) -> bool {
+        self.run.is_finished()
+    }
+    /// Whether the run is failing to keep up with the chosen speed.
+    pub fn is_behind(&self) -> bool {
+        self.mode == Mode::Playing && self.pacer.is_behind()
+    }
+    /// The speed achieved while behind.
+    pub fn achieved_speed(&self) -> Option<f64> {
+        self.pacer.achieved_speed()
+    }
+    /// The selected node.
+    pub fn selected(&self) -> Option<NodeId> {
+        self.selected
+    }
+
+    /// Selects a node (or none); ids beyond the run are ignored.
+    pub fn select(&mut self, node: Option<NodeId>) {
+        self.selected = node.filter(|n| n.0 < self.run.sim().node_count());
+    }
+
+    /// Play if paused (from the start again if finished), pause otherwise.
+    pub fn toggle_play(&mut self) {
+        match self.mode {
+            Mode::Paused => self.play(),
+            _ => self.pause(),
+        }
+    }
+
+    /// Starts playing at the chosen speed (a finished run restarts from zero).
+    pub fn play(&mut self) {
+        if self.run.is_finished() {
+            self.reset();
+        }
+        self.pacer.pause();
+        self.mode = Mode::Playing;
+    }
+
+    /// Stops advancing.
+    pub fn pause(&mut self) {
+        self.mode = Mode::Paused;
+        self.pacer.pause();
+    }
+
+    /// Pauses and processes one event.
+    pub fn step(&mut self) -> bool {
+        self.pause();
+        driver::step_one(&mut self.run)
+    }
+
+    /// Back to time zero of the same scenario, recorded actions included; paused.
+    pub fn reset(&mut self) {
+        let scenario = self.run.scenario().clone();
+        if let Ok(run) = BroadcastRun::new(&scenario) {
+            self.run = run;
+        }
+        self.pause();
+    }
+
+    /// Runs as fast as the page allows to `at` (from zero if it lies in the past), then pauses.
+    pub fn seek(&mut self, at: SimTime) {
+        if at < self.run.now() {
+            self.reset();
+        }
+        self.mode = Mode::Seeking(at.min(self.run.end()));
+    }
+
+    /// Runs as fast as the page allows to the end, then pauses.
+    pub fn run_to_end(&mut self) {
+        self.mode = Mode::Seeking(self.run.end());
+    }
+
+    /// Advances for one animation frame: `wall_ms` is the frame's timestamp, `clock` reads the
+    /// wall clock while simulating (for the time budget).
+    pub fn frame(&mut self, wall_ms: f64, clock: impl FnMut() -> f64) -> FrameReport {
+        let before_time = self.run.now();
+        let slice = match self.mode {
+            Mode::Paused => return FrameReport::default(),
+            Mode::Playing => {
+                let target =
+                    self.pacer
+                        .target(wall_ms, self.run.now().0, self.run.end().0, self.speed);
+                let slice = driver::advance_towards(
+                    &mut self.run,
+                    SimTime(target),
+                    SliceBudget::FRAME,
+                    clock,
+                );
+                self.pacer.record(
+                    slice.reached,
+                    self.run.now().0.saturating_sub(before_time.0),
+                    1000.0 / 60.0,
+                );
+                slice
+            }
+            Mode::Seeking(at) => {
+                let slice = driver::advance_towards(&mut self.run, at, SliceBudget::FRAME, clock);
+                if slice.reached {
+                    self.mode = Mode::Paused;
+                }
+                slice
+            }
+        };
+        if self.run.is_finished() && self.mode == Mode::Playing {
+            self.pause();
+        }
+        report(slice, before_time != self.run.now())
+    }
+
+    /// The selected node, or an explanation for the button's status line.
+    fn need_selection(&self) -> Result<NodeId, String> {
+        self.selected
+            .ok_or_else(|| "Select a node first: click it in the view or type its number.".into())
+    }
+
+    /// The selected node broadcasts a new update now; says what happened.
+    pub fn broadcast_from_selected(&mut self) -> Result<String, String> {
+        let node = self.need_selection()?;
+        let update = self.run.broadcast_now(node).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "{node} broadcasts update u{update} at {}.",
+            crate::lab::format::time_ns(self.run.now().0)
+        ))
+    }
+
+    /// Crashes the selected node if it is up, restarts it (with `mode`) if it is down.
+    pub fn crash_or_restart_selected(&mut self, mode: RestartMode) -> Result<String, String> {
+        let node = self.need_selection()?;
+        let fault = if self.run.sim().is_up(node) {
+            Fault::Crash(node)
+        } else {
+            Fault::Restart { node, mode }
+        };
+        self.fault(fault)
+    }
+
+    /// Splits the nodes into two halves by id (`n0…` and `…n(N-1)`), which cannot talk across.
+    pub fn split_in_halves(&mut self) -> Result<String, String> {
+        let n = self.run.sim().node_count();
+        if n < 2 {
+            return Err("A split needs at least two nodes.".into());
+        }
+        self.fault(Fault::Split(vec![(0..n / 2).map(NodeId).collect()]))
+    }
+
+    /// Heals every partition.
+    pub fn heal(&mut self) -> Result<String, String> {
+        self.fault(Fault::HealAll)
+    }
+
+    fn fault(&mut self, fault: Fault) -> Result<String, String> {
+        let text = fault.describe();
+        self.run.fault_now(fault).map_err(|e| e.to_string())?;
+        let mut said = format!(
+            "{} at {}.",
+            capitalise(&text),
+            crate::lab::format::time_ns(self.run.now().0)
+        );
+        if self.mode == Mode::Paused {
+            said.push_str(" It takes effect when the run goes on.");
+        }
+        Ok(said)
+    }
+
+    /// Node positions in pixels for a canvas of `width × height` pixels with a margin.
+    pub fn transform(&self, width: f64, height: f64, margin: f64) -> scene::Transform {
+        scene::Transform::fit(layout::bounds(&self.layout), width, height, margin)
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn report(slice: Slice, time_moved: bool) -> FrameReport {
+    FrameReport {
+        events: slice.events,
+        changed: time_moved || slice.events > 0,
+    }
+}
+
+fn layout_of(run: &BroadcastRun) -> (Vec<Point>, f64) {
+    let params = run.params();
+    let points = layout::layout(&params.topology, params.nodes, run.sim().topology());
+    let spacing = scene::spacing_estimate(&points);
+    (points, spacing)
+}
+
+fn same_topology(a: &Scenario, b: &Scenario) -> bool {
+    let (Lab::Broadcast(x), Lab::Broadcast(y)) = (&a.lab, &b.lab);
+    x.nodes == y.nodes
+        && x.topology == y.topology
+        && (a.seed == b.seed
+            || !matches!(x.topology, scenario::scenario::TopologyKind::Random { .. }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scenario::scenario::broadcast_presets;
+
+    fn session(preset: usize) -> Session {
+        Session::new(&broadcast_presets()[preset].scenario).expect("a valid preset")
+    }
+
+    /// Plays `frames` frames of 16 ms with an instant clock.
+    fn play_frames(s: &mut Session, frames: u32) {
+        for i in 0..frames {
+            s.frame(i as f64 * 16.0, || 0.0);
+        }
+    }
+
+    #[test]
+    fn play_advances_by_speed_and_pause_stops() {
+        let mut s = session(0);
+        s.speed = 1.0;
+        s.play();
+        play_frames(&mut s, 11);
+        assert_eq!(s.run().now(), SimTime::from_millis(160));
+        s.pause();
+        s.frame(1_000.0, || 0.0);
+        assert_eq!(s.run().now(), SimTime::from_millis(160));
+        assert_eq!(s.mode(), Mode::Paused);
+    }
+
+    #[test]
+    fn a_finished_run_pauses_and_play_starts_over() {
+        let mut s = session(0);
+        s.speed = 100.0;
+        s.play();
+        play_frames(&mut s, 20);
+        assert!(s.is_finished());
+        assert_eq!(s.mode(), Mode::Paused);
+        s.toggle_play();
+        assert_eq!(s.run().now(), SimTime::ZERO);
+        assert_eq!(s.mode(), Mode::Playing);
+    }
+
+    #[test]
+    fn seeking_pauses_at_the_moment_and_matches_a_direct_run() {
+        let mut s = session(2);
+        s.seek(SimTime::from_millis(300));
+        let mut frames = 0;
+        while s.mode() != Mode::Paused {
+            s.frame(frames as f64, || 0.0);
+            frames += 1;
+        }
+        assert_eq!(s.run().now(), SimTime::from_millis(300));
+        let mut direct = BroadcastRun::new(&broadcast_presets()[2].scenario).expect("valid");
+        direct.advance(sim::RunBudget {
+            until: SimTime::from_millis(300),
+            max_events: u64::MAX,
+        });
+        assert_eq!(s.run().trace_hash().hex(), direct.trace_hash().hex());
+    }
+
+    #[test]
+    fn actions_need_a_selection_and_are_recorded_for_replay() {
+        let mut s = session(0);
+        assert!(s.broadcast_from_selected().is_err());
+        s.select(Some(NodeId(99)));
+        assert_eq!(s.selected(), None, "no node 99 in a 5×5 grid");
+        s.select(Some(NodeId(7)));
+        s.seek(SimTime::from_millis(120));
+        while s.mode() != Mode::Paused {
+            s.frame(0.0, || 0.0);
+        }
+        let said = s.broadcast_from_selected().expect("a broadcast");
+        assert_eq!(said, "n7 broadcasts update u2 at 120 ms.");
+        s.crash_or_restart_selected(RestartMode::Durable)
+            .expect("a crash");
+        s.split_in_halves().expect("a split");
+        s.heal().expect("a heal");
+        s.run_to_end();
+        while s.mode() != Mode::Paused {
+            s.frame(0.0, || 0.0);
+        }
+        // The recorded scenario replays to the same trace.
+        let replay = scenario::run(s.scenario()).expect("valid");
+        assert_eq!(replay.trace_hash, s.run().trace_hash().hex());
+        // Reset keeps the actions: the preset's two broadcasts and the four above.
+        s.reset();
+        assert_eq!(s.run().now(), SimTime::ZERO);
+        assert_eq!(s.run().params().actions.len(), 6);
+    }
+
+    #[test]
+    fn restart_follows_a_crash() {
+        let mut s = session(0);
+        s.select(Some(NodeId(3)));
+        assert!(
+            s.crash_or_restart_selected(RestartMode::Volatile)
+                .unwrap()
+                .starts_with("Crash n3")
+        );
+        s.step();
+        s.step();
+        // The crash is scheduled behind the starts at time zero; run until it happened.
+        s.seek(SimTime::from_millis(1));
+        while s.mode() != Mode::Paused {
+            s.frame(0.0, || 0.0);
+        }
+        assert!(!s.run().sim().is_up(NodeId(3)));
+        let said = s.crash_or_restart_selected(RestartMode::Volatile).unwrap();
+        assert!(said.starts_with("Restart n3 (volatile)"), "{said}");
+    }
+
+    #[test]
+    fn loading_an_invalid_scenario_keeps_the_run() {
+        let mut s = session(0);
+        s.step();
+        let mut bad = broadcast_presets()[0].scenario.clone();
+        let Lab::Broadcast(b) = &mut bad.lab;
+        b.nodes = 0;
+        assert!(s.load(&bad).is_err());
+        assert_eq!(s.run().sim().events_processed(), 1);
+        let layout_id = s.layout_id;
+        s.load(&broadcast_presets()[1].scenario).expect("valid");
+        assert_eq!(s.layout_id, layout_id + 1, "grid → line: a new layout");
+        assert_eq!(s.run().now(), SimTime::ZERO);
+    }
+
+    #[test]
+    fn step_moves_one_event() {
+        let mut s = session(0);
+        s.play();
+        assert!(s.step());
+        assert_eq!(s.mode(), Mode::Paused);
+        assert_eq!(s.run().sim().events_processed(), 1);
+    }
+}

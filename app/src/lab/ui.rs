@@ -1,0 +1,336 @@
+//! The lab's components: a thin reactive shell over [`Session`]. The session lives in a
+//! [`StoredValue`]; every animation frame advances it, paints the canvas and bumps the
+//! `version` signal that the text around the canvas reads.
+
+mod editor;
+mod inspector;
+mod panels;
+mod transport;
+
+use crate::lab::canvas::{self, Painter};
+use crate::lab::format;
+use crate::lab::scene;
+use crate::lab::session::{Mode, Session};
+use crate::lab::share::{self, Opening};
+use leptos::html;
+use leptos::prelude::*;
+use scenario::Scenario;
+use sim::NodeId;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+
+/// Everything the lab's components share. `Copy`: handles into the reactive arena.
+#[derive(Clone, Copy)]
+pub struct LabContext {
+    /// The live session.
+    pub session: StoredValue<Session, LocalStorage>,
+    /// Bumped whenever the session changed in a way the text around the canvas may show.
+    pub version: RwSignal<u64>,
+    /// Bumped when the scenario was replaced (preset, Apply, share link), for the editor.
+    pub scenario_version: RwSignal<u64>,
+    /// The last thing an action button said (success or why not), for a polite live region.
+    pub status: RwSignal<String>,
+    /// Set when the canvas must be repainted although the run did not move.
+    pub dirty: StoredValue<bool>,
+}
+
+impl LabContext {
+    /// Reads the session (tracking `version`, so the caller re-runs on every change).
+    pub fn read<T>(&self, f: impl FnOnce(&Session) -> T) -> T {
+        self.version.track();
+        self.session.with_value(f)
+    }
+
+    /// Changes the session, then marks everything for an update.
+    pub fn change<T>(&self, f: impl FnOnce(&mut Session) -> T) -> T {
+        let out = self.session.update_value_returning(f);
+        self.touch();
+        out
+    }
+
+    /// Marks the canvas and the text for an update.
+    pub fn touch(&self) {
+        self.dirty.set_value(true);
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Replaces the scenario; on success the editor follows.
+    pub fn load(&self, scenario: &Scenario) -> Result<(), scenario::scenario::ScenarioError> {
+        let result = self.change(|s| s.load(scenario));
+        if result.is_ok() {
+            self.scenario_version.update(|v| *v += 1);
+        }
+        result
+    }
+
+    /// Runs an action button's effect and shows what it said.
+    pub fn act(&self, f: impl FnOnce(&mut Session) -> Result<String, String>) {
+        let said = match self.change(f) {
+            Ok(text) | Err(text) => text,
+        };
+        self.status.set(said);
+    }
+}
+
+trait UpdateReturning<T> {
+    fn update_value_returning<U>(&self, f: impl FnOnce(&mut T) -> U) -> U;
+}
+
+impl<T: 'static> UpdateReturning<T> for StoredValue<T, LocalStorage> {
+    fn update_value_returning<U>(&self, f: impl FnOnce(&mut T) -> U) -> U {
+        let mut out = None;
+        self.update_value(|value| out = Some(f(value)));
+        match out {
+            Some(out) => out,
+            None => unreachable!("update_value always runs its closure"),
+        }
+    }
+}
+
+/// What the lab starts with: the scenario, the moment to pause at, and any broken-link message.
+fn opening(shared: Option<&str>) -> (Session, Option<sim::SimTime>, Option<String>) {
+    let default = || {
+        Session::new(&scenario::default_scenario())
+            .unwrap_or_else(|e| unreachable!("the default scenario is valid: {e}"))
+    };
+    match shared.map(share::open) {
+        None => (default(), None, None),
+        Some(Opening::Link(link)) => match Session::new(&link.scenario) {
+            Ok(session) => (session, link.at, None),
+            Err(e) => (default(), None, Some(e.to_string())),
+        },
+        Some(Opening::Broken { reason, .. }) => (default(), None, Some(reason)),
+    }
+}
+
+/// The whole lab: controls, the live view, plots, inspector, explainer and share.
+#[component]
+pub fn Lab(
+    /// A share-link fragment to open.
+    shared: Option<String>,
+) -> impl IntoView {
+    let (mut session, seek_to, broken) = opening(shared.as_deref());
+    if let Some(at) = seek_to {
+        session.seek(at);
+    }
+    let lab = LabContext {
+        session: StoredValue::new_local(session),
+        version: RwSignal::new(0),
+        scenario_version: RwSignal::new(0),
+        status: RwSignal::new(String::new()),
+        dirty: StoredValue::new(true),
+    };
+    provide_context(lab);
+    let broken = RwSignal::new(broken);
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let painter = StoredValue::new_local(Painter::default());
+    let help_ref = NodeRef::<html::Dialog>::new();
+
+    start_animation_loop(lab, canvas_ref, painter);
+    install_shortcuts(lab, help_ref);
+
+    let on_canvas_click = move |ev: leptos::ev::MouseEvent| {
+        let hit = painter.with_value(|p| {
+            p.geometry()
+                .and_then(|g| canvas::node_at(g, ev.offset_x() as f64, ev.offset_y() as f64))
+        });
+        lab.change(|s| s.select(hit.map(NodeId)));
+    };
+
+    let canvas_label = move || {
+        lab.read(|s| {
+            let looks = scene::node_looks(s.run());
+            scene::census(&looks).sentence(scene::latest_update(s.run()))
+        })
+    };
+    let caption = move || {
+        lab.read(|s| {
+            let sim = s.run().sim();
+            let in_flight = sim.pending().messages_in_flight;
+            let nodes = sim.node_count();
+            scene::caption(
+                nodes,
+                sim.topology().link_count(),
+                in_flight,
+                scene::detail(nodes, in_flight),
+            )
+        })
+    };
+
+    view! {
+        <Show when=move || broken.get().is_some()>
+            <div class="lab-alert" role="alert">
+                <p>
+                    <strong>"This share link could not be opened. "</strong>
+                    {move || broken.get().unwrap_or_default()}
+                    " The default scenario was loaded instead."
+                </p>
+                <button type="button" class="button-quiet" on:click=move |_| broken.set(None)>
+                    "Dismiss"
+                </button>
+            </div>
+        </Show>
+        <div class="lab">
+            <section class="lab-controls" aria-label="Scenario">
+                <editor::Editor />
+            </section>
+            <section class="lab-stage" aria-label="Live view">
+                <transport::Transport help=help_ref />
+                <figure class="lab-figure">
+                    <canvas
+                        class="lab-canvas"
+                        node_ref=canvas_ref
+                        role="img"
+                        aria-label=move || format!("Live view of the network. {}", canvas_label())
+                        on:click=on_canvas_click
+                    >
+                        {canvas_label}
+                    </canvas>
+                    <figcaption>
+                        <span class="lab-caption">{caption}</span>
+                        <Legend />
+                    </figcaption>
+                    <p class="visually-hidden" id="lab-census">{canvas_label}</p>
+                </figure>
+                <panels::Actions />
+            </section>
+            <section class="lab-side" aria-label="Measurements">
+                <panels::Summary />
+                <inspector::Inspector />
+                <panels::Explainer />
+                <panels::SharePanel />
+            </section>
+        </div>
+        <transport::ShortcutsDialog dialog=help_ref />
+    }
+}
+
+/// The key to the node marks.
+#[component]
+fn Legend() -> impl IntoView {
+    view! {
+        <ul class="lab-legend" aria-label="Legend">
+            <li><span class="mark mark-latest" aria-hidden="true"></span>"knows the latest update"</li>
+            <li><span class="mark mark-older" aria-hidden="true"></span>"knows an older one"</li>
+            <li><span class="mark mark-unaware" aria-hidden="true"></span>"knows none (hollow)"</li>
+            <li><span class="mark mark-crashed" aria-hidden="true">"✕"</span>"crashed"</li>
+            <li><span class="mark mark-message" aria-hidden="true"></span>"message in flight"</li>
+            <li><span class="mark mark-group" aria-hidden="true"></span>"shaded: partition group"</li>
+        </ul>
+    }
+}
+
+/// Advances and paints the session on every animation frame while the page shows the lab.
+fn start_animation_loop(
+    lab: LabContext,
+    canvas_ref: NodeRef<html::Canvas>,
+    painter: StoredValue<Painter, LocalStorage>,
+) {
+    type FrameClosure = Closure<dyn FnMut(f64)>;
+    let slot: Rc<RefCell<Option<FrameClosure>>> = Rc::new(RefCell::new(None));
+    let next = Rc::clone(&slot);
+    let performance = web_sys::window().and_then(|w| w.performance());
+    let mut last_paint_key: Option<(i32, i32, crate::lab::palette::Theme)> = None;
+    let frame = Closure::new(move |timestamp: f64| {
+        let now = || performance.as_ref().map_or(timestamp, |p| p.now());
+        let Some(report) = lab.session.try_update_value(|s| s.frame(timestamp, now)) else {
+            // The page is gone: drop the closure and stop.
+            let _ = next.borrow_mut().take();
+            return;
+        };
+        if let Some(canvas) = canvas_ref.get_untracked() {
+            let theme = canvas::current_theme();
+            let key = (canvas.client_width(), canvas.client_height(), theme);
+            let dirty = lab.dirty.try_get_value().unwrap_or(false);
+            if report.changed || dirty || last_paint_key != Some(key) {
+                last_paint_key = Some(key);
+                lab.dirty.set_value(false);
+                painter.update_value(|p| {
+                    lab.session.with_value(|s| {
+                        p.paint(&canvas, s, theme);
+                    })
+                });
+            }
+        }
+        if report.changed {
+            lab.version.update(|v| *v += 1);
+        }
+        if let Some(window) = web_sys::window()
+            && let Some(f) = next.borrow().as_ref()
+        {
+            let _ = window.request_animation_frame(f.as_ref().unchecked_ref());
+        }
+    });
+    *slot.borrow_mut() = Some(frame);
+    if let Some(window) = web_sys::window()
+        && let Some(f) = slot.borrow().as_ref()
+    {
+        let _ = window.request_animation_frame(f.as_ref().unchecked_ref());
+    }
+}
+
+/// Space: play/pause; `.`: step; `r`: reset; `?`: the shortcuts dialog. Ignored while typing in
+/// a field or with a modifier held.
+fn install_shortcuts(lab: LabContext, help: NodeRef<html::Dialog>) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
+            return;
+        }
+        let target = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok());
+        let tag = target
+            .as_ref()
+            .map(|e| e.tag_name().to_ascii_lowercase())
+            .unwrap_or_default();
+        // Keys typed into a field or a menu belong to it; so does anything inside a dialog.
+        let typing = matches!(tag.as_str(), "input" | "select" | "textarea")
+            || target.as_ref().is_some_and(|e| {
+                e.is_content_editable() || e.closest("dialog").ok().flatten().is_some()
+            });
+        // Space activates a focused button or link: leave it to the browser there.
+        let activates = matches!(tag.as_str(), "button" | "a" | "summary");
+        if typing || (activates && ev.key() == " ") {
+            return;
+        }
+        match ev.key().as_str() {
+            " " => {
+                ev.prevent_default();
+                lab.change(|s| s.toggle_play());
+            }
+            "." => {
+                lab.change(|s| s.step());
+            }
+            "r" | "R" => {
+                lab.change(|s| s.reset());
+            }
+            "?" => {
+                if let Some(dialog) = help.get_untracked() {
+                    let _ = dialog.show_modal();
+                }
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// A stable word for the transport's state, for `data-mode`.
+pub fn mode_word(mode: Mode, finished: bool) -> &'static str {
+    if finished && mode == Mode::Paused {
+        "finished"
+    } else {
+        mode.word()
+    }
+}
+
+/// Formats `now / end` for the clock.
+pub fn clock_text(session: &Session) -> String {
+    format!(
+        "{} / {}",
+        format::time_ns(session.run().now().0),
+        format::time_ns(session.run().end().0)
+    )
+}

@@ -1,0 +1,219 @@
+//! Panels around the live view: action buttons, the summary numbers, the explainer and Share.
+
+use super::LabContext;
+use crate::lab::format;
+use crate::lab::share;
+use leptos::prelude::*;
+use sim::RestartMode;
+use wasm_bindgen_futures::JsFuture;
+
+/// Buttons that act at the current moment; what they do is recorded into the scenario.
+#[component]
+pub fn Actions() -> impl IntoView {
+    let lab = expect_context::<LabContext>();
+    let selected = move || lab.read(|s| s.selected());
+    let selected_up = move || lab.read(|s| s.selected().is_some_and(|n| s.run().sim().is_up(n)));
+    let who = move || selected().map_or_else(|| "selected node".to_owned(), |n| n.to_string());
+    let none = move || selected().is_none();
+    view! {
+        <div class="lab-actions" role="group" aria-label="Act now">
+            <h2 class="panel-title">"Act now"</h2>
+            <div class="button-row">
+                <button
+                    type="button"
+                    disabled=none
+                    on:click=move |_| lab.act(|s| s.broadcast_from_selected())
+                >
+                    {move || format!("Broadcast from {}", who())}
+                </button>
+                <Show
+                    when=move || selected_up() || none()
+                    fallback=move || {
+                        view! {
+                            <button
+                                type="button"
+                                on:click=move |_| {
+                                    lab.act(|s| s.crash_or_restart_selected(RestartMode::Durable))
+                                }
+                            >
+                                {move || format!("Restart {} (keeps state)", who())}
+                            </button>
+                            <button
+                                type="button"
+                                on:click=move |_| {
+                                    lab.act(|s| s.crash_or_restart_selected(RestartMode::Volatile))
+                                }
+                            >
+                                {move || format!("Restart {} (loses state)", who())}
+                            </button>
+                        }
+                    }
+                >
+                    <button
+                        type="button"
+                        disabled=none
+                        on:click=move |_| {
+                            lab.act(|s| s.crash_or_restart_selected(RestartMode::Durable))
+                        }
+                    >
+                        {move || format!("Crash {}", who())}
+                    </button>
+                </Show>
+                <button type="button" on:click=move |_| lab.act(|s| s.split_in_halves())>
+                    "Split in halves"
+                </button>
+                <button type="button" on:click=move |_| lab.act(|s| s.heal())>
+                    "Heal"
+                </button>
+            </div>
+            <p class="hint" role="status">
+                {move || {
+                    let said = lab.status.get();
+                    if said.is_empty() {
+                        "Select a node by clicking it (or in the inspector) to broadcast from it or crash it. \
+                         Everything you do here is recorded and replayed by Share."
+                            .to_owned()
+                    } else {
+                        said
+                    }
+                }}
+            </p>
+        </div>
+    }
+}
+
+/// The headline numbers: the text alternative of the plot.
+#[component]
+pub fn Summary() -> impl IntoView {
+    let lab = expect_context::<LabContext>();
+    let report = move || lab.read(|s| s.run().stats().report());
+    let time =
+        |t: Option<sim::SimDuration>| t.map_or_else(|| "–".to_owned(), |d| format::time_ns(d.0));
+    view! {
+        <div class="panel">
+            <h2 class="panel-title">"Measurements"</h2>
+            <dl class="stats">
+                <dt>"Updates broadcast"</dt>
+                <dd>{move || report().updates.to_string()}</dd>
+                <dt>"Messages per update"</dt>
+                <dd>{move || format::trim(report().messages_per_update, 1)}</dd>
+                <dt>"Time to reach all, median"</dt>
+                <dd>{move || time(report().time_to_all_p50)}</dd>
+                <dt>"Time to reach all, p99"</dt>
+                <dd>{move || time(report().time_to_all_p99)}</dd>
+                <dt>"Reach (node, update) pairs"</dt>
+                <dd>{move || format::percent(report().reached_fraction)}</dd>
+                <dt>"Messages dropped"</dt>
+                <dd>{move || lab.read(|s| format::count(s.run().counters().total.dropped.messages))}</dd>
+            </dl>
+        </div>
+    }
+}
+
+/// What to look at and what to try.
+#[component]
+pub fn Explainer() -> impl IntoView {
+    let lab = expect_context::<LabContext>();
+    let paragraphs = move || lab.read(|s| crate::lab::explain::explain(s.run()));
+    view! {
+        <div class="panel explainer">
+            <h2 class="panel-title">"What you are seeing"</h2>
+            {move || {
+                paragraphs()
+                    .into_iter()
+                    .map(|p| view! { <p>{p}</p> })
+                    .collect_view()
+            }}
+        </div>
+    }
+}
+
+/// Share: the link to this scenario (and, optionally, this moment), copied and shown.
+#[component]
+pub fn SharePanel() -> impl IntoView {
+    let lab = expect_context::<LabContext>();
+    let link = RwSignal::new(String::new());
+    let said = RwSignal::new(String::new());
+    let at_moment = RwSignal::new(false);
+    let field = NodeRef::<leptos::html::Input>::new();
+
+    let copy = move |url: String| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let promise = window.navigator().clipboard().write_text(&url);
+        leptos::task::spawn_local(async move {
+            let copied = JsFuture::from(promise).await.is_ok();
+            said.set(if copied {
+                "Link copied to the clipboard.".to_owned()
+            } else {
+                "The browser did not allow copying: select the link below and copy it.".to_owned()
+            });
+        });
+    };
+    let on_share = move |_| {
+        let fragment = lab.session.with_value(|s| {
+            let at = at_moment.get_untracked().then(|| s.run().now());
+            share::fragment(s.scenario(), at)
+        });
+        match fragment {
+            Ok(fragment) => {
+                let Some(window) = web_sys::window() else {
+                    return;
+                };
+                let href = window.location().href().unwrap_or_default();
+                let url = share::share_url(&href, &fragment);
+                // replaceState: the address changes without a reload or a hashchange (no reset).
+                if let Ok(history) = window.history() {
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&url),
+                    );
+                }
+                link.set(url.clone());
+                said.set("The address bar now holds the link.".to_owned());
+                copy(url);
+            }
+            Err(e) => said.set(format!("This scenario cannot be shared: {e}")),
+        }
+    };
+    let on_copy = move |_| {
+        if let Some(input) = field.get_untracked() {
+            input.select();
+        }
+        copy(link.get_untracked());
+    };
+    view! {
+        <div class="panel share">
+            <h2 class="panel-title">"Share"</h2>
+            <p class="hint">
+                "The link holds the whole scenario, including what you did during the run: \
+                 whoever opens it sees the same run."
+            </p>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || at_moment.get()
+                    on:change=move |ev| at_moment.set(event_target_checked(&ev))
+                />
+                {move || lab.read(|s| format!("Link to this moment ({})", format::time_ns(s.run().now().0)))}
+            </label>
+            <button type="button" class="button-primary" on:click=on_share>"Share"</button>
+            <Show when=move || !link.get().is_empty()>
+                <div class="share-link">
+                    <label for="lab-share-link">"Link"</label>
+                    <input
+                        id="lab-share-link"
+                        node_ref=field
+                        type="text"
+                        readonly
+                        prop:value=move || link.get()
+                    />
+                    <button type="button" on:click=on_copy>"Copy"</button>
+                </div>
+            </Show>
+            <p class="hint" role="status">{move || said.get()}</p>
+        </div>
+    }
+}
