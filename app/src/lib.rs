@@ -30,6 +30,9 @@ fn page(route: &Route) -> AnyView {
         Route::Home => view! { <pages::HomePage /> }.into_any(),
         Route::About => view! { <pages::AboutPage /> }.into_any(),
         Route::NetworkLab => view! { <pages::NetworkLabPage /> }.into_any(),
+        Route::Shared(fragment) => {
+            view! { <pages::NetworkLabPage shared=fragment.clone() /> }.into_any()
+        }
         Route::NotFound(hash) => view! { <pages::NotFoundPage hash=hash.clone() /> }.into_any(),
     }
 }

@@ -14,6 +14,9 @@ pub enum Route {
     About,
     /// `#/lab/network`: the network & broadcast lab.
     NetworkLab,
+    /// `#s=<version>.<payload>[&t=<ns>]`: a share link (the fragment, without `#`), opened in
+    /// the lab its scenario names.
+    Shared(String),
     /// Any other fragment, kept so the page can say what was not found.
     NotFound(String),
 }
@@ -22,6 +25,9 @@ impl Route {
     /// Parses `location.hash` (with or without the leading `#`); a trailing `/` is ignored.
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.strip_prefix('#').unwrap_or(hash);
+        if path.starts_with("s=") {
+            return Route::Shared(path.to_owned());
+        }
         let trimmed = path.trim_end_matches('/');
         match trimmed {
             "" => Route::Home,
@@ -37,6 +43,7 @@ impl Route {
             Route::Home => "#/".to_owned(),
             Route::About => "#/about".to_owned(),
             Route::NetworkLab => "#/lab/network".to_owned(),
+            Route::Shared(fragment) => format!("#{fragment}"),
             Route::NotFound(path) => format!("#{path}"),
         }
     }
@@ -46,7 +53,9 @@ impl Route {
         match self {
             Route::Home => "Continuum".to_owned(),
             Route::About => "About · Continuum".to_owned(),
-            Route::NetworkLab => "Network & broadcast lab · Continuum".to_owned(),
+            Route::NetworkLab | Route::Shared(_) => {
+                "Network & broadcast lab · Continuum".to_owned()
+            }
             Route::NotFound(_) => "Page not found · Continuum".to_owned(),
         }
     }
@@ -97,11 +106,21 @@ mod tests {
     }
 
     #[test]
+    fn share_links_are_routed_with_their_fragment() {
+        assert_eq!(
+            Route::from_hash("#s=1.abc&t=5"),
+            Route::Shared("s=1.abc&t=5".to_owned())
+        );
+        assert_eq!(Route::from_hash("s=1."), Route::Shared("s=1.".to_owned()));
+    }
+
+    #[test]
     fn href_round_trips() {
         for route in [
             Route::Home,
             Route::About,
             Route::NetworkLab,
+            Route::Shared("s=1.x".into()),
             Route::NotFound("/x".into()),
         ] {
             assert_eq!(Route::from_hash(&route.href()), route);

@@ -19,7 +19,13 @@ pub fn SiteHeader(
             <nav aria-label="Main">
                 <ul>
                     <li>
-                        <a href=Route::NetworkLab.href() aria-current=current(Route::NetworkLab)>
+                        <a
+                            href=Route::NetworkLab.href()
+                            aria-current=move || {
+                                matches!(route.get(), Route::NetworkLab | Route::Shared(_))
+                                    .then_some("page")
+                            }
+                        >
                             "Network lab"
                         </a>
                     </li>
