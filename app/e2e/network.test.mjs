@@ -1,0 +1,236 @@
+// The network & broadcast lab, used as a person would: open it from the home page, play, pause,
+// step, change the scenario, share a run and open the link elsewhere, open broken links, and run
+// the 10,000-node preset while the page keeps answering. Every page must stay free of console
+// errors and foreign requests, and pass axe.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertAxeClean, screenshot, startSite, waitForHeading } from './helpers.mjs';
+
+let site;
+
+before(async () => {
+  site = await startSite();
+});
+
+after(async () => {
+  await site?.close();
+});
+
+const status = (page) => page.locator('#lab-status');
+
+/** The run's clock, events and trace hash, from the stable status element. */
+async function readStatus(page) {
+  const s = status(page);
+  return {
+    timeNs: Number(await s.getAttribute('data-sim-time-ns')),
+    events: Number(await s.getAttribute('data-events')),
+    hash: await s.getAttribute('data-trace-hash'),
+    mode: await s.getAttribute('data-mode'),
+  };
+}
+
+/** Resolves after the page has painted two more frames: proof that it still answers. */
+function frameRoundTrip(page) {
+  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
+}
+
+async function openLab(page, hash = '#/lab/network') {
+  await page.goto(site.url + hash);
+  await waitForHeading(page, 'Network & broadcast');
+  await status(page).waitFor();
+}
+
+/** Presses "Run to end" and waits until the run is finished. */
+async function runToEnd(page, timeout = 60_000) {
+  await page.getByRole('button', { name: 'Run to end' }).click();
+  await page.waitForFunction(
+    () => document.querySelector('#lab-status')?.getAttribute('data-mode') === 'finished',
+    null,
+    { timeout },
+  );
+}
+
+test('from the home page to the lab: play, pause, step, reset', async () => {
+  const { page, watch } = await site.open();
+  await page.goto(site.url);
+  await waitForHeading(page, 'Continuum');
+  await page.getByRole('main').getByRole('link', { name: 'Network & broadcast' }).click();
+  await waitForHeading(page, 'Network & broadcast');
+
+  const canvas = page.getByRole('img', { name: /Live view of the network/ });
+  await canvas.waitFor();
+  assert.match(await canvas.getAttribute('aria-label'), /25 nodes/);
+  const start = await readStatus(page);
+  assert.equal(start.timeNs, 0);
+  assert.equal(start.mode, 'paused');
+
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('#lab-status').dataset.simTimeNs) > 0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const paused = await readStatus(page);
+  assert.equal(paused.mode, 'paused');
+  await frameRoundTrip(page);
+  assert.equal((await readStatus(page)).timeNs, paused.timeNs, 'time stands still while paused');
+
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  const stepped = await readStatus(page);
+  assert.equal(stepped.events, paused.events + 1);
+
+  // Keyboard: "." steps, Space plays and pauses, "r" resets.
+  await page.locator('body').press('.');
+  assert.equal((await readStatus(page)).events, paused.events + 2);
+  await page.keyboard.press('r');
+  assert.equal((await readStatus(page)).timeNs, 0);
+
+  await assertAxeClean(page, 'lab (light)');
+  watch.assertClean();
+});
+
+test('screenshots of the lab, light and dark, wide and narrow', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  // Somewhere interesting: the first update half-way across the grid.
+  await page.locator('#lab-node').fill('12');
+  await page.locator('#lab-node').press('Enter');
+  for (let i = 0; i < 40; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await frameRoundTrip(page);
+  for (const colorScheme of ['light', 'dark']) {
+    for (const [width, height] of [
+      [1400, 900],
+      [800, 900],
+    ]) {
+      await screenshot(page, `lab-${colorScheme}-${width}x${height}`, { width, height, colorScheme });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await assertAxeClean(page, 'lab (dark)');
+  watch.assertClean();
+});
+
+test('share a run with recorded actions and open it in a fresh page: the same run', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const step = page.getByRole('button', { name: 'Step', exact: true });
+  for (let i = 0; i < 30; i += 1) await step.click();
+  await page.locator('#lab-node').fill('7');
+  await page.locator('#lab-node').press('Enter');
+  await page.getByRole('button', { name: 'Broadcast from n7' }).click();
+  await page.getByRole('button', { name: 'Split in halves' }).click();
+  for (let i = 0; i < 10; i += 1) await step.click();
+  const before = await readStatus(page);
+
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const link = await page.locator('#lab-share-link').inputValue();
+  assert.match(link, /#s=1\.[A-Za-z0-9_-]+$/);
+  assert.equal(page.url(), link, 'the address bar holds the link');
+  assert.deepEqual(await readStatus(page), before, 'sharing does not reset the run');
+
+  const { page: other, watch: otherWatch } = await site.open();
+  await other.goto(link);
+  await waitForHeading(other, 'Network & broadcast');
+  await status(other).waitFor();
+  assert.equal(await other.getByRole('alert').count(), 0, 'no error banner');
+  assert.equal((await readStatus(other)).timeNs, 0, 'a link without t= opens at time zero');
+
+  await runToEnd(page);
+  await runToEnd(other);
+  const [mine, theirs] = [await readStatus(page), await readStatus(other)];
+  assert.equal(theirs.hash, mine.hash, 'same trace hash at the end');
+  assert.equal(theirs.events, mine.events);
+
+  // The recorded actions are part of the shared run: without them the trace differs.
+  const { page: plain, watch: plainWatch } = await site.open();
+  await openLab(plain);
+  await runToEnd(plain);
+  assert.notEqual((await readStatus(plain)).hash, mine.hash);
+
+  for (const w of [watch, otherWatch, plainWatch]) w.assertClean();
+});
+
+test('a link to a moment opens paused at that moment', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const step = page.getByRole('button', { name: 'Step', exact: true });
+  for (let i = 0; i < 60; i += 1) await step.click();
+  const here = await readStatus(page);
+  await page.getByLabel(/Link to this moment/).check();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const link = await page.locator('#lab-share-link').inputValue();
+  assert.match(link, new RegExp(`&t=${here.timeNs}$`));
+
+  const { page: other, watch: otherWatch } = await site.open();
+  await other.goto(link);
+  await waitForHeading(other, 'Network & broadcast');
+  await other.waitForFunction(
+    (t) => {
+      const s = document.querySelector('#lab-status');
+      return s?.dataset.mode === 'paused' && s.dataset.simTimeNs === String(t);
+    },
+    here.timeNs,
+  );
+  await assertAxeClean(other, 'lab opened at a moment');
+  watch.assertClean();
+  otherWatch.assertClean();
+});
+
+test('broken links show a polite message and load the default scenario', async () => {
+  const { page: maker } = await site.open();
+  await openLab(maker);
+  await maker.getByRole('button', { name: 'Share', exact: true }).click();
+  const good = new URL(await maker.locator('#lab-share-link').inputValue()).hash.slice(1);
+  const payload = good.slice('s=1.'.length);
+  const { deflateSync } = await import('node:zlib');
+  const bomb = deflateSync(Buffer.alloc(4 * 1024 * 1024)).toString('base64url');
+  const cases = {
+    truncated: good.slice(0, Math.floor(good.length / 2)),
+    tampered: `s=1.${payload.slice(0, 10)}${payload[10] === 'A' ? 'B' : 'A'}${payload.slice(11)}`,
+    'random bytes': 's=1.q8Zx0Pt3mLw9VbRk2YsHc4uJn7Ea',
+    'unknown version': `s=99.${payload}`,
+    'decompression bomb': `s=1.${bomb}`,
+    'moment after the end': `${good}&t=999000000000`,
+    'not base64': 's=1.<script>alert(1)</script>',
+  };
+  for (const [name, fragment] of Object.entries(cases)) {
+    const { page, watch } = await site.open();
+    await page.goto(`${site.url}#${fragment}`);
+    await waitForHeading(page, 'Network & broadcast');
+    const alert = page.getByRole('alert');
+    await alert.waitFor({ timeout: 10_000 });
+    const text = await alert.innerText();
+    assert.match(text, /could not be opened/, `${name}: ${text}`);
+    assert.match(text, /The default scenario was loaded instead\./, `${name}: ${text}`);
+    const label = await page.getByRole('img', { name: /Live view/ }).getAttribute('aria-label');
+    assert.match(label, /25 nodes/, `${name}: the default scenario runs`);
+    if (name === 'truncated') {
+      await assertAxeClean(page, 'broken link');
+      await screenshot(page, 'lab-broken-link-light-1400x900');
+    }
+    watch.assertClean();
+    await page.close();
+  }
+});
+
+test('the 10,000-node preset plays and the page keeps answering', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  await page.getByLabel('Preset').selectOption({ label: '10,000 nodes, push gossip' });
+  const canvas = page.getByRole('img', { name: /Live view/ });
+  await page.waitForFunction(() => /10,000 nodes/.test(document.querySelector('.lab-canvas')?.getAttribute('aria-label') ?? ''));
+  assert.match(await page.locator('.lab-caption').innerText(), /10,000 nodes: showing node states, not individual messages/);
+  await page.getByRole('button', { name: 'Play' }).click();
+  // Fastest speed: the simulation works as hard as the frame budget allows.
+  await page.getByLabel(/^Speed/).fill('400');
+  for (let i = 0; i < 10; i += 1) assert.equal(await frameRoundTrip(page), true);
+  await page.waitForFunction(() => Number(document.querySelector('#lab-status').dataset.simTimeNs) > 50_000_000, null, {
+    timeout: 60_000,
+  });
+  assert.equal(await frameRoundTrip(page), true);
+  // Clicking still works while it runs.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  assert.match(await canvas.getAttribute('aria-label'), /10,000 nodes: \d[\d,]* know the latest update/);
+  await screenshot(page, 'lab-10k-light-1400x900');
+  await screenshot(page, 'lab-10k-dark-1400x900', { colorScheme: 'dark' });
+  watch.assertClean();
+});
