@@ -1,0 +1,4 @@
+//! Integration and property tests for the CRDTs: the merge laws, convergence under random
+//! delivery, and the real editing trace.
+
+mod trace;
