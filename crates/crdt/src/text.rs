@@ -490,6 +490,7 @@ impl Text {
             return;
         }
         if self.ready(c) {
+            self.pending_inserts.remove(&c.id);
             self.integrate(Item::from_insert(c));
         } else {
             self.pending_inserts.insert(c.id, *c);
@@ -520,7 +521,9 @@ impl Text {
             for c in ready {
                 // An earlier character of this batch may be a dependency of a later one,
                 // so check again and leave the rest for the next pass.
-                if self.ready(&c) {
+                if self.seen(c.id) {
+                    self.pending_inserts.remove(&c.id);
+                } else if self.ready(&c) {
                     self.pending_inserts.remove(&c.id);
                     self.integrate(Item::from_insert(&c));
                 }
