@@ -150,6 +150,10 @@ impl<Op: Clone> CausalDelivery<Op> {
     ) -> impl Iterator<Item = &'a CausalMsg<Op>> + 'a {
         self.log.iter().filter(move |m| !peer.contains(m.dot()))
     }
+    /// The delivered messages kept to repair peers, in delivery order.
+    pub fn log(&self) -> impl Iterator<Item = &CausalMsg<Op>> + '_ {
+        self.log.iter()
+    }
     /// How many delivered messages are logged for repair.
     pub fn logged(&self) -> usize {
         self.log.len()

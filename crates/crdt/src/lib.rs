@@ -10,7 +10,12 @@
 //!   ([`CausalDelivery`]); concurrent operations commute.
 //! - [`DeltaRdt`] (delta-state): mutations return small deltas that join like states.
 //!
-//! Every type reports its bookkeeping through [`Metadata`], for the lab's X-ray panels.
+//! Every type reports its bookkeeping through [`Metadata`], for the lab's X-ray panels, and
+//! [`Replicated`] puts a type and its three forms behind one interface: a user's action
+//! becomes a delta or a list of operations.
+//!
+//! [`ReplicaNode`] runs a replica on a `sim` node, synchronising by [`SyncMode`]: full-state
+//! anti-entropy, op-based causal broadcast with repair, or delta-state with acknowledgements.
 //!
 //! | type | semantics under concurrency |
 //! |---|---|
@@ -31,6 +36,7 @@ mod counter;
 mod map;
 mod naive;
 mod register;
+mod replica;
 mod replicated;
 mod set;
 mod text;
@@ -42,6 +48,7 @@ pub use counter::{GCounter, Increment, PnCounter, PnOp};
 pub use map::{LwwMap, LwwMapWrite};
 pub use naive::{NaiveCounter, NaiveRegister};
 pub use register::{LwwRegister, LwwWrite, MvRegister, MvWrite, Stamp};
+pub use replica::{HEADER_BYTES, ReplicaMsg, ReplicaNode, ReplicaStats, SyncMode, SyncRound};
 pub use replicated::{Element, MapAction, Replicated, SetAction, TextAction};
 pub use set::{GSet, OrSet, OrSetOp, TwoPOp, TwoPSet};
 pub use text::{CharId, CharInsert, MAX_CHUNK, Text, TextDelta, TextOp, TextState};

@@ -4,4 +4,5 @@
 mod convergence;
 mod lattice;
 mod laws;
+mod replicas;
 mod trace;
