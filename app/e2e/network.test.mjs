@@ -130,7 +130,7 @@ test('share a run with recorded actions and open it in a fresh page: the same ru
   await other.goto(link);
   await waitForHeading(other, 'Network & broadcast');
   await status(other).waitFor();
-  assert.equal(await other.getByRole('alert').count(), 0, 'no error banner');
+  assert.equal(await other.locator('.lab-alert').count(), 0, 'no error banner');
   assert.equal((await readStatus(other)).timeNs, 0, 'a link without t= opens at time zero');
 
   await runToEnd(page);
@@ -195,7 +195,7 @@ test('broken links show a polite message and load the default scenario', async (
     const { page, watch } = await site.open();
     await page.goto(`${site.url}#${fragment}`);
     await waitForHeading(page, 'Network & broadcast');
-    const alert = page.getByRole('alert');
+    const alert = page.getByRole('alert').filter({ hasText: 'could not be opened' });
     await alert.waitFor({ timeout: 10_000 });
     const text = await alert.innerText();
     assert.match(text, /could not be opened/, `${name}: ${text}`);
@@ -232,5 +232,65 @@ test('the 10,000-node preset plays and the page keeps answering', async () => {
   assert.match(await canvas.getAttribute('aria-label'), /10,000 nodes: \d[\d,]* know the latest update/);
   await screenshot(page, 'lab-10k-light-1400x900');
   await screenshot(page, 'lab-10k-dark-1400x900', { colorScheme: 'dark' });
+  watch.assertClean();
+});
+
+test('edit the scenario: apply a change, and see every problem next to its field', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const editor = page.locator('.editor');
+  await editor.getByLabel('Nodes', { exact: true }).fill('36');
+  await editor.getByLabel('Protocol', { exact: true }).selectOption('push');
+  await editor.getByLabel('Fanout (peers per round)').fill('2');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  const canvas = page.getByRole('img', { name: /Live view/ });
+  await page.waitForFunction(() => /36 nodes/.test(document.querySelector('.lab-canvas').getAttribute('aria-label')));
+  assert.equal(await page.getByLabel('Preset').inputValue(), '', 'no preset matches an edited scenario');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('#lab-status').dataset.simTimeNs) > 0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const running = await readStatus(page);
+
+  // Invalid values: every problem is listed and shown at its field; the run is kept.
+  await editor.getByLabel('Nodes', { exact: true }).fill('0');
+  await editor.getByLabel('Loss (%)').fill('150');
+  await editor.getByLabel('Duration (ms)').fill('soon');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  const summary = editor.locator('.problem-summary');
+  await summary.waitFor();
+  const text = await summary.innerText();
+  assert.match(text, /3 problems/);
+  assert.match(text, /Loss must be between 0 % and 100 %, but it is 150 %\./);
+  const loss = editor.getByLabel('Loss (%)');
+  assert.equal(await loss.getAttribute('aria-invalid'), 'true');
+  const describedBy = await loss.getAttribute('aria-describedby');
+  assert.match(await page.locator(`#${describedBy.split(' ').pop()}`).innerText(), /150 %/);
+  assert.deepEqual(await readStatus(page), running, 'the previous run is kept');
+  assert.match(await canvas.getAttribute('aria-label'), /36 nodes/);
+
+  // The scenario's own limits: more nodes than a complete graph may have.
+  await editor.getByLabel('Nodes', { exact: true }).fill('3000');
+  await editor.getByLabel('Loss (%)').fill('0');
+  await editor.getByLabel('Duration (ms)').fill('1000');
+  await editor.getByLabel('Topology', { exact: true }).selectOption('complete');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForFunction(() => /1 problem/.test(document.querySelector('.problem-summary')?.innerText ?? ''));
+  assert.match(await summary.innerText(), /at most 2000/);
+  await assertAxeClean(page, 'editor with problems');
+  await screenshot(page, 'lab-editor-problems-light-1400x900');
+
+  // Actions: add a crash of node 5 at 20 ms and apply.
+  await editor.getByRole('button', { name: 'Revert' }).click();
+  await editor.getByRole('button', { name: 'Add action' }).click();
+  const rows = editor.locator('.action-row');
+  const last = rows.last();
+  await last.getByLabel(/: what$/).selectOption('crash');
+  await last.getByLabel(/: node$/).fill('5');
+  await last.getByLabel(/: time in ms$/).fill('20');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  await runToEnd(page);
+  await page.locator('#lab-node').fill('5');
+  await page.locator('#lab-node').press('Enter');
+  assert.match(await page.locator('.inspector').innerText(), /State\s+crashed/);
   watch.assertClean();
 });

@@ -8,10 +8,13 @@
 pub mod canvas;
 pub mod driver;
 pub mod explain;
+pub mod form;
 pub mod format;
 pub mod layout;
 pub mod pacing;
 pub mod palette;
+pub mod plot;
+pub mod plot_data;
 pub mod raster;
 pub mod scene;
 pub mod session;

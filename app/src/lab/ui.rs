@@ -30,6 +30,8 @@ pub struct LabContext {
     pub version: RwSignal<u64>,
     /// Bumped when the scenario was replaced (preset, Apply, share link), for the editor.
     pub scenario_version: RwSignal<u64>,
+    /// Bumped when an action was recorded live, for the editor's action list.
+    pub actions_version: RwSignal<u64>,
     /// The last thing an action button said (success or why not), for a polite live region.
     pub status: RwSignal<String>,
     /// Set when the canvas must be repainted although the run did not move.
@@ -68,7 +70,11 @@ impl LabContext {
     /// Runs an action button's effect and shows what it said.
     pub fn act(&self, f: impl FnOnce(&mut Session) -> Result<String, String>) {
         let said = match self.change(f) {
-            Ok(text) | Err(text) => text,
+            Ok(text) => {
+                self.actions_version.update(|v| *v += 1);
+                text
+            }
+            Err(text) => text,
         };
         self.status.set(said);
     }
@@ -119,16 +125,18 @@ pub fn Lab(
         session: StoredValue::new_local(session),
         version: RwSignal::new(0),
         scenario_version: RwSignal::new(0),
+        actions_version: RwSignal::new(0),
         status: RwSignal::new(String::new()),
         dirty: StoredValue::new(true),
     };
     provide_context(lab);
     let broken = RwSignal::new(broken);
     let canvas_ref = NodeRef::<html::Canvas>::new();
+    let plot_ref = NodeRef::<html::Canvas>::new();
     let painter = StoredValue::new_local(Painter::default());
     let help_ref = NodeRef::<html::Dialog>::new();
 
-    start_animation_loop(lab, canvas_ref, painter);
+    start_animation_loop(lab, canvas_ref, plot_ref, painter);
     install_shortcuts(lab, help_ref);
 
     let on_canvas_click = move |ev: leptos::ev::MouseEvent| {
@@ -197,6 +205,7 @@ pub fn Lab(
                 <panels::Actions />
             </section>
             <section class="lab-side" aria-label="Measurements">
+                <panels::Plot canvas=plot_ref />
                 <panels::Summary />
                 <inspector::Inspector />
                 <panels::Explainer />
@@ -226,6 +235,7 @@ fn Legend() -> impl IntoView {
 fn start_animation_loop(
     lab: LabContext,
     canvas_ref: NodeRef<html::Canvas>,
+    plot_ref: NodeRef<html::Canvas>,
     painter: StoredValue<Painter, LocalStorage>,
 ) {
     type FrameClosure = Closure<dyn FnMut(f64)>;
@@ -233,6 +243,7 @@ fn start_animation_loop(
     let next = Rc::clone(&slot);
     let performance = web_sys::window().and_then(|w| w.performance());
     let mut last_paint_key: Option<(i32, i32, crate::lab::palette::Theme)> = None;
+    let mut plot = PlotSchedule::default();
     let frame = Closure::new(move |timestamp: f64| {
         let now = || performance.as_ref().map_or(timestamp, |p| p.now());
         let Some(report) = lab.session.try_update_value(|s| s.frame(timestamp, now)) else {
@@ -254,6 +265,9 @@ fn start_animation_loop(
                 });
             }
         }
+        if let Some(canvas) = plot_ref.get_untracked() {
+            plot.paint_if_due(&canvas, lab, timestamp);
+        }
         if report.changed {
             lab.version.update(|v| *v += 1);
         }
@@ -268,6 +282,48 @@ fn start_animation_loop(
         && let Some(f) = slot.borrow().as_ref()
     {
         let _ = window.request_animation_frame(f.as_ref().unchecked_ref());
+    }
+}
+
+/// When to redraw the plot: when its data, size or theme changed, at most four times a second
+/// while playing (plotters redraws everything), at once otherwise.
+#[derive(Default)]
+struct PlotSchedule {
+    last_key: Option<PlotKey>,
+    last_ms: f64,
+}
+
+type PlotKey = (usize, u64, u64, i32, i32, crate::lab::palette::Theme);
+
+impl PlotSchedule {
+    fn paint_if_due(&mut self, canvas: &web_sys::HtmlCanvasElement, lab: LabContext, now_ms: f64) {
+        let theme = canvas::current_theme();
+        let Some((key, playing)) = lab.session.try_with_value(|s| {
+            let samples = s.run().samples();
+            let last = samples.last();
+            (
+                (
+                    samples.len(),
+                    last.map_or(0, |l| l.time.0),
+                    s.run().end().0 ^ last.map_or(0, |l| l.messages_sent),
+                    canvas.client_width(),
+                    canvas.client_height(),
+                    theme,
+                ),
+                s.mode() != Mode::Paused,
+            )
+        }) else {
+            return;
+        };
+        if self.last_key == Some(key) || (playing && now_ms - self.last_ms < 250.0) {
+            return;
+        }
+        self.last_key = Some(key);
+        self.last_ms = now_ms;
+        let data = lab
+            .session
+            .with_value(|s| crate::lab::plot_data::plot_data(s.run().samples(), s.run().end()));
+        crate::lab::plot::draw(canvas, &data, theme);
     }
 }
 

@@ -82,6 +82,29 @@ pub fn Actions() -> impl IntoView {
     }
 }
 
+/// The curves over time (drawn by the animation loop) and their last point in words.
+#[component]
+pub fn Plot(
+    /// The plot's canvas.
+    canvas: NodeRef<leptos::html::Canvas>,
+) -> impl IntoView {
+    let lab = expect_context::<LabContext>();
+    let last = move || lab.read(|s| crate::lab::plot_data::describe_last(s.run().samples()));
+    view! {
+        <figure class="panel plot">
+            <h2 class="panel-title">"Spread over time"</h2>
+            <canvas
+                class="plot-canvas"
+                node_ref=canvas
+                role="img"
+                aria-label="Plot of the informed percentage and of messages sent and dropped over simulated time."
+                aria-describedby="lab-plot-last"
+            ></canvas>
+            <figcaption class="hint" id="lab-plot-last">{last}</figcaption>
+        </figure>
+    }
+}
+
 /// The headline numbers: the text alternative of the plot.
 #[component]
 pub fn Summary() -> impl IntoView {
@@ -96,7 +119,7 @@ pub fn Summary() -> impl IntoView {
                 <dt>"Updates broadcast"</dt>
                 <dd>{move || report().updates.to_string()}</dd>
                 <dt>"Messages per update"</dt>
-                <dd>{move || format::trim(report().messages_per_update, 1)}</dd>
+                <dd>{move || per_update(report().messages_per_update)}</dd>
                 <dt>"Time to reach all, median"</dt>
                 <dd>{move || time(report().time_to_all_p50)}</dd>
                 <dt>"Time to reach all, p99"</dt>
@@ -107,6 +130,14 @@ pub fn Summary() -> impl IntoView {
                 <dd>{move || lab.read(|s| format::count(s.run().counters().total.dropped.messages))}</dd>
             </dl>
         </div>
+    }
+}
+
+fn per_update(v: f64) -> String {
+    if v >= 1_000.0 {
+        format::count(v.round() as u64)
+    } else {
+        format::trim(v, 1)
     }
 }
 
