@@ -1,5 +1,6 @@
 //! The header on every page: the site name and the main navigation.
 
+use super::ThemeToggle;
 use crate::router::Route;
 use leptos::prelude::*;
 
@@ -36,6 +37,7 @@ pub fn SiteHeader(
                     </li>
                 </ul>
             </nav>
+            <ThemeToggle />
         </header>
     }
 }

@@ -11,19 +11,47 @@ pub fn HomePage() -> impl IntoView {
             <h1 id="home-title">"Continuum"</h1>
             <p class="lead">
                 "A distributed-systems playground that runs entirely in your browser: build a \
-                 network of nodes, break it, and watch what the protocols do."
+                 network of nodes, break it, and watch what the protocols do. Every run is \
+                 deterministic and can be shared as a link."
             </p>
         </section>
         <section aria-labelledby="labs-title">
             <h2 id="labs-title">"Labs"</h2>
             <ul class="cards">
-                <li class="card">
+                <li class="card lab-card">
+                    <img
+                        class="card-picture"
+                        src="public/img/network-lab.svg"
+                        alt="A grid of nodes: the ones near a corner are filled, an update spreading as a wave"
+                        width="360"
+                        height="200"
+                    />
                     <h3>
                         <a href=Route::NetworkLab.href()>"Network & broadcast"</a>
                     </h3>
                     <p>
-                        "Flooding, gossip and tree broadcast over lossy, slow or partitioned links."
+                        "Flooding, gossip and tree broadcast over lossy, slow or partitioned \
+                         links. You will see messages fly along the links, nodes light up as \
+                         they learn an update, and how many messages each protocol pays for \
+                         its speed."
                     </p>
+                </li>
+            </ul>
+        </section>
+        <section aria-labelledby="next-title">
+            <h2 id="next-title">"Coming next"</h2>
+            <ul class="roadmap">
+                <li>
+                    <strong>"CRDT convergence"</strong>
+                    " — replicas that diverge on purpose and converge without coordination."
+                </li>
+                <li>
+                    <strong>"Edge–cloud continuum"</strong>
+                    " — where should a task run: device, edge, fog or cloud?"
+                </li>
+                <li>
+                    <strong>"Energy & sustainability"</strong>
+                    " — what computing and communication cost in joules and grams of CO₂."
                 </li>
             </ul>
         </section>
