@@ -117,3 +117,108 @@ fn crash_banner_is_shown_once() {
     );
     banner.remove();
 }
+
+fn attribute_of(container: &HtmlElement, selector: &str, name: &str) -> Option<String> {
+    container
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|element| element.get_attribute(name))
+}
+
+/// The button whose text is exactly `label`.
+fn button(container: &HtmlElement, label: &str) -> Option<HtmlElement> {
+    let buttons = container.query_selector_all("button").ok()?;
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .filter_map(|node| node.dyn_into::<HtmlElement>().ok())
+        .find(|b| b.text_content().is_some_and(|t| t.trim() == label))
+}
+
+#[wasm_bindgen_test]
+async fn the_network_lab_steps_one_event_at_a_time() {
+    set_hash("#/lab/network");
+    TimeoutFuture::new(20).await;
+    let container = fresh_container();
+    let mounted = leptos::mount::mount_to(container.clone(), app::App);
+    assert!(
+        settle_until(|| container
+            .query_selector("canvas.lab-canvas")
+            .ok()
+            .flatten()
+            .is_some())
+        .await,
+        "the live view's canvas is there"
+    );
+    let label = attribute_of(&container, "canvas.lab-canvas", "aria-label").unwrap_or_default();
+    assert!(label.contains("25 nodes"), "canvas label: {label:?}");
+    for name in ["Play", "Step", "Reset", "Run to end", "Share"] {
+        assert!(button(&container, name).is_some(), "no {name} button");
+    }
+    assert!(
+        container
+            .query_selector("#lab-speed")
+            .ok()
+            .flatten()
+            .is_some()
+    );
+    assert!(
+        container
+            .query_selector("#lab-preset")
+            .ok()
+            .flatten()
+            .is_some()
+    );
+
+    let events = || attribute_of(&container, "#lab-status", "data-events").unwrap_or_default();
+    assert_eq!(events(), "0");
+    button(&container, "Step").expect("a Step button").click();
+    assert!(
+        settle_until(|| events() == "1").await,
+        "events: {}",
+        events()
+    );
+    button(&container, "Step").expect("a Step button").click();
+    assert!(
+        settle_until(|| events() == "2").await,
+        "events: {}",
+        events()
+    );
+    let time = attribute_of(&container, "#lab-status", "data-sim-time-ns");
+    assert_eq!(
+        time.as_deref(),
+        Some("0"),
+        "the starts all happen at time zero"
+    );
+
+    drop(mounted);
+    container.remove();
+    set_hash("#/");
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_share_link_shows_an_alert_and_loads_the_default() {
+    set_hash("#s=1.this-is-not-a-scenario");
+    TimeoutFuture::new(20).await;
+    let container = fresh_container();
+    let mounted = leptos::mount::mount_to(container.clone(), app::App);
+    assert!(
+        settle_until(|| text_of(&container, ".lab-alert").contains("could not be opened")).await,
+        "no alert; page: {:?}",
+        text_of(&container, "main")
+    );
+    let alert = text_of(&container, ".lab-alert");
+    assert!(
+        alert.contains("The default scenario was loaded instead."),
+        "{alert:?}"
+    );
+    assert_eq!(
+        attribute_of(&container, ".lab-alert", "role").as_deref(),
+        Some("alert")
+    );
+    let label = attribute_of(&container, "canvas.lab-canvas", "aria-label").unwrap_or_default();
+    assert!(label.contains("25 nodes"), "canvas label: {label:?}");
+    drop(mounted);
+    container.remove();
+    set_hash("#/");
+}
