@@ -184,6 +184,23 @@ impl Text {
     pub fn is_empty(&self) -> bool {
         self.visible == 0
     }
+    /// Bytes of heap the text holds: chunks of 32-byte characters (with their spare
+    /// capacity), the chunk order and the id index.
+    pub fn heap_bytes(&self) -> usize {
+        use core::mem::size_of;
+        let chunks: usize = self
+            .chunks
+            .iter()
+            .map(|c| c.items.capacity() * size_of::<Item>())
+            .sum();
+        let index: usize = self.index.values().map(|v| v.capacity() * 4 + 48).sum();
+        chunks
+            + self.chunks.capacity() * size_of::<Chunk>()
+            + (self.order.capacity() + self.rank.capacity()) * 4
+            + index
+            + self.pending_inserts.len() * (size_of::<CharInsert>() + 32)
+            + self.pending_deletes.len() * (size_of::<CharId>() + 16)
+    }
     /// How many deleted characters are kept as tombstones.
     pub fn tombstones(&self) -> usize {
         self.tombstones
@@ -447,6 +464,9 @@ impl Text {
         let new_id = self.chunks.len() as u32;
         let half = self.chunks[chunk].items.len() / 2;
         let moved: Vec<Item> = self.chunks[chunk].items.split_off(half);
+        // The full chunk's buffer doubled to hold one item more than the limit; give the
+        // spare half back, or every chunk would keep room for twice what it holds.
+        self.chunks[chunk].items.shrink_to_fit();
         let moved_visible = moved.iter().filter(|i| !i.deleted).count();
         self.chunks[chunk].visible -= moved_visible;
         for item in &moved {
