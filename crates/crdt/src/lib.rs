@@ -48,7 +48,9 @@ pub use counter::{GCounter, Increment, PnCounter, PnOp};
 pub use map::{LwwMap, LwwMapWrite};
 pub use naive::{NaiveCounter, NaiveRegister};
 pub use register::{LwwRegister, LwwWrite, MvRegister, MvWrite, Stamp};
-pub use replica::{HEADER_BYTES, ReplicaMsg, ReplicaNode, ReplicaStats, SyncMode, SyncRound};
+pub use replica::{
+    HEADER_BYTES, ReplicaMsg, ReplicaNode, ReplicaStats, SyncMode, SyncRound, distinct_states,
+};
 pub use replicated::{Element, MapAction, Replicated, SetAction, TextAction};
 pub use set::{GSet, OrSet, OrSetOp, TwoPOp, TwoPSet};
 pub use text::{CharId, CharInsert, MAX_CHUNK, Text, TextDelta, TextOp, TextState};

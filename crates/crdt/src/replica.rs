@@ -134,6 +134,18 @@ pub struct ReplicaStats {
     pub redundant_messages: u64,
 }
 
+/// How many different states `replicas` hold: 1 when they have converged. Sampled over
+/// time it is the lab's divergence curve.
+pub fn distinct_states<C: Replicated>(replicas: &[ReplicaNode<C>]) -> usize {
+    let mut distinct: Vec<&C> = Vec::new();
+    for r in replicas {
+        if !distinct.contains(&r.state()) {
+            distinct.push(r.state());
+        }
+    }
+    distinct.len()
+}
+
 /// A replica of a `C` on a simulated node.
 #[derive(Clone, Debug)]
 pub struct ReplicaNode<C: Replicated> {

@@ -90,7 +90,7 @@ fn run_to_convergence<C: Replicated>(seed: u64, mode: SyncMode) -> Result<SimTim
     let mut t = LAST_ACTION;
     loop {
         let nodes = sim.nodes();
-        if nodes.iter().all(|r| r.state() == nodes[0].state()) {
+        if crdt::distinct_states(nodes) == 1 {
             return Ok(t);
         }
         if t >= DEADLINE {
