@@ -294,3 +294,27 @@ test('edit the scenario: apply a change, and see every problem next to its field
   assert.match(await page.locator('.inspector').innerText(), /State\s+crashed/);
   watch.assertClean();
 });
+
+test('100,000 nodes: building says so, and playing runs slowly but never freezes the page', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  await page.getByLabel('Preset').selectOption({ label: '10,000 nodes, push gossip' });
+  const editor = page.locator('.editor');
+  await editor.getByLabel('Nodes', { exact: true }).fill('100000');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForFunction(
+    () => /100,000 nodes/.test(document.querySelector('.lab-canvas').getAttribute('aria-label')),
+    null,
+    { timeout: 60_000 },
+  );
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.getByLabel(/^Speed/).fill('400');
+  for (let i = 0; i < 10; i += 1) assert.equal(await frameRoundTrip(page), true);
+  await page.waitForFunction(() => Number(document.querySelector('#lab-status').dataset.simTimeNs) > 0, null, {
+    timeout: 60_000,
+  });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  assert.match(await page.locator('.lab-caption').innerText(), /100,000 nodes: showing node states/);
+  watch.assertClean();
+});

@@ -89,7 +89,7 @@ pub fn explain(run: &BroadcastRun) -> Vec<String> {
         let mut live = format!(
             "So far: {} update(s), {} messages per update, reach {}",
             report.updates,
-            format::trim(report.messages_per_update, 1),
+            per_update(report.messages_per_update),
             format::percent(report.reached_fraction)
         );
         match report.time_to_all_p50 {
@@ -138,6 +138,15 @@ pub fn explain(run: &BroadcastRun) -> Vec<String> {
     out
 }
 
+/// Messages per update: one decimal when small, thousands separators when large.
+pub fn per_update(v: f64) -> String {
+    if v >= 1_000.0 {
+        format::count(v.round() as u64)
+    } else {
+        format::trim(v, 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +179,12 @@ mod tests {
                 preset.name
             );
         }
+    }
+
+    #[test]
+    fn messages_per_update_read_well() {
+        assert_eq!(per_update(12.25), "12.2");
+        assert_eq!(per_update(591_837.4), "591,837");
     }
 
     #[test]

@@ -54,8 +54,10 @@ fn round_significant(value: f64, digits: i32) -> f64 {
 #[derive(Clone, Debug, Default)]
 pub struct Pacer {
     last_wall_ms: Option<f64>,
-    /// Simulated ns per wall ms actually achieved, smoothed (for the "running behind" message).
-    achieved_rate: Option<f64>,
+    /// Wall milliseconds between the last two frames.
+    last_elapsed_ms: f64,
+    /// Simulated ns and wall ms since the run fell behind (for the "running behind" message).
+    behind_totals: (f64, f64),
     behind_frames: u32,
 }
 
@@ -64,7 +66,7 @@ impl Pacer {
     pub fn pause(&mut self) {
         self.last_wall_ms = None;
         self.behind_frames = 0;
-        self.achieved_rate = None;
+        self.behind_totals = (0.0, 0.0);
     }
 
     /// The simulated time this frame should reach, given the wall clock (ms), the run's time and
@@ -75,6 +77,7 @@ impl Pacer {
             None => 0.0,
         };
         self.last_wall_ms = Some(wall_ms);
+        self.last_elapsed_ms = elapsed;
         let advance_ns = (elapsed * speed * 1e6).round();
         let advance_ns = if advance_ns.is_finite() {
             advance_ns.max(0.0) as u64
@@ -85,21 +88,17 @@ impl Pacer {
     }
 
     /// Records how the frame went: whether the target was reached, and the simulated ns
-    /// advanced in `wall_elapsed_ms` of wall time since the previous frame.
-    pub fn record(&mut self, reached: bool, advanced_ns: u64, wall_elapsed_ms: f64) {
+    /// advanced since the previous frame (which [`Pacer::target`] timed).
+    pub fn record(&mut self, reached: bool, advanced_ns: u64) {
+        let wall_elapsed_ms = self.last_elapsed_ms;
         if reached {
             self.behind_frames = 0;
-            self.achieved_rate = None;
+            self.behind_totals = (0.0, 0.0);
             return;
         }
         self.behind_frames = self.behind_frames.saturating_add(1);
-        if wall_elapsed_ms > 0.0 {
-            let rate = advanced_ns as f64 / wall_elapsed_ms;
-            self.achieved_rate = Some(match self.achieved_rate {
-                Some(previous) => previous * 0.8 + rate * 0.2,
-                None => rate,
-            });
-        }
+        self.behind_totals.0 += advanced_ns as f64;
+        self.behind_totals.1 += wall_elapsed_ms;
     }
 
     /// Whether the run has failed to keep up for a few frames in a row (one slow frame, e.g.
@@ -110,7 +109,8 @@ impl Pacer {
 
     /// The speed factor actually achieved while behind (simulated time per wall time).
     pub fn achieved_speed(&self) -> Option<f64> {
-        self.achieved_rate.map(|ns_per_ms| ns_per_ms / 1e6)
+        let (ns, ms) = self.behind_totals;
+        (ms > 0.0).then(|| ns / ms / 1e6)
     }
 }
 
@@ -177,14 +177,20 @@ mod tests {
     #[test]
     fn behind_only_after_several_frames_and_reports_the_real_speed() {
         let mut pacer = Pacer::default();
-        pacer.record(false, 1_000_000, 16.0);
+        pacer.target(0.0, 0, u64::MAX, 1.0);
+        let frame = |pacer: &mut Pacer, wall: f64| {
+            pacer.target(wall, 0, u64::MAX, 1.0);
+            pacer.record(false, 1_000_000);
+        };
+        frame(&mut pacer, 64.0);
         assert!(!pacer.is_behind());
-        pacer.record(false, 1_000_000, 16.0);
-        pacer.record(false, 1_000_000, 16.0);
+        frame(&mut pacer, 128.0);
+        frame(&mut pacer, 192.0);
         assert!(pacer.is_behind());
+        // 1 ms simulated per 64 ms of wall time (slow frames count as they were).
         let achieved = pacer.achieved_speed().expect("a rate");
-        assert!((achieved - 1.0 / 16.0).abs() < 1e-9, "{achieved}");
-        pacer.record(true, 0, 16.0);
+        assert!((achieved - 1.0 / 64.0).abs() < 1e-9, "{achieved}");
+        pacer.record(true, 0);
         assert!(!pacer.is_behind());
     }
 }

@@ -78,36 +78,19 @@ fn try_draw(
         .axis_desc_style(font(11.0))
         .y_label_formatter(&|v| short_count(*v))
         .draw()?;
-    chart
-        .draw_series(LineSeries::new(
-            data.informed.iter().copied(),
-            informed.stroke_width(px(2.5)),
-        ))?
-        .label("informed (%)")
-        .legend(move |(x, y)| {
-            PathElement::new(vec![(x, y), (x + 16, y)], informed.stroke_width(3))
-        });
-    chart
-        .draw_secondary_series(LineSeries::new(
-            data.sent.iter().copied(),
-            sent.stroke_width(px(2.0)),
-        ))?
-        .label("messages sent")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], sent.stroke_width(3)));
-    chart
-        .draw_secondary_series(LineSeries::new(
-            data.dropped.iter().copied(),
-            dropped.stroke_width(px(1.5)),
-        ))?
-        .label("messages dropped")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], dropped.stroke_width(3)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(bg.mix(0.85))
-        .border_style(grid)
-        .label_font(font(11.0))
-        .draw()?;
+    chart.draw_series(LineSeries::new(
+        data.informed.iter().copied(),
+        informed.stroke_width(px(2.5)),
+    ))?;
+    chart.draw_secondary_series(LineSeries::new(
+        data.sent.iter().copied(),
+        sent.stroke_width(px(2.0)),
+    ))?;
+    chart.draw_secondary_series(LineSeries::new(
+        data.dropped.iter().copied(),
+        dropped.stroke_width(px(1.5)),
+    ))?;
+    // The legend is HTML under the canvas (readable at any size, and by screen readers).
     root.present()?;
     Ok(())
 }

@@ -209,7 +209,6 @@ impl Session {
                 self.pacer.record(
                     slice.reached,
                     self.run.now().0.saturating_sub(before_time.0),
-                    1000.0 / 60.0,
                 );
                 slice
             }

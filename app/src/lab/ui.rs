@@ -147,12 +147,14 @@ pub fn Lab(
         lab.change(|s| s.select(hit.map(NodeId)));
     };
 
-    let canvas_label = move || {
+    // One count of node states per update, shared by the label, the text and the fallback.
+    let census = Memo::new(move |_| {
         lab.read(|s| {
             let looks = scene::node_looks(s.run());
             scene::census(&looks).sentence(scene::latest_update(s.run()))
         })
-    };
+    });
+    let canvas_label = move || census.get();
     let caption = move || {
         lab.read(|s| {
             let sim = s.run().sim();
@@ -203,9 +205,9 @@ pub fn Lab(
                     <p class="visually-hidden" id="lab-census">{canvas_label}</p>
                 </figure>
                 <panels::Actions />
+                <panels::Plot canvas=plot_ref />
             </section>
             <section class="lab-side" aria-label="Measurements">
-                <panels::Plot canvas=plot_ref />
                 <panels::Summary />
                 <inspector::Inspector />
                 <panels::Explainer />
@@ -244,6 +246,7 @@ fn start_animation_loop(
     let performance = web_sys::window().and_then(|w| w.performance());
     let mut last_paint_key: Option<(i32, i32, crate::lab::palette::Theme)> = None;
     let mut plot = PlotSchedule::default();
+    let mut last_text_ms = f64::NEG_INFINITY;
     let frame = Closure::new(move |timestamp: f64| {
         let now = || performance.as_ref().map_or(timestamp, |p| p.now());
         let Some(report) = lab.session.try_update_value(|s| s.frame(timestamp, now)) else {
@@ -268,7 +271,11 @@ fn start_animation_loop(
         if let Some(canvas) = plot_ref.get_untracked() {
             plot.paint_if_due(&canvas, lab, timestamp);
         }
-        if report.changed {
+        // The text around the view follows at most ten times a second while playing (nobody
+        // reads faster, and big runs spend the time better simulating), at once otherwise.
+        let playing = lab.session.try_with_value(|s| s.mode()) == Some(Mode::Playing);
+        if report.changed && (!playing || timestamp - last_text_ms >= 100.0) {
+            last_text_ms = timestamp;
             lab.version.update(|v| *v += 1);
         }
         if let Some(window) = web_sys::window()

@@ -9,6 +9,9 @@ use crate::lab::form::{
 use leptos::prelude::*;
 use scenario::scenario::broadcast_presets;
 
+/// Above this many nodes, Apply says "Building…" before it builds (it takes a visible moment).
+const BUILD_NOTICE_NODES: u32 = 20_000;
+
 /// The form's state, shared by the field components.
 #[derive(Clone, Copy)]
 struct EditorState {
@@ -95,23 +98,44 @@ pub fn Editor() -> impl IntoView {
             )
     };
     let applied = RwSignal::new(String::new());
+    let apply_now = move |scenario: scenario::Scenario| match lab.load(&scenario) {
+        Ok(()) => {
+            state.problems.set(Vec::new());
+            applied.set("Applied: the run starts again at 0 ms.".to_owned());
+        }
+        Err(e) => {
+            state.problems.set(map_problems(&e));
+            applied.set(String::new());
+        }
+    };
     let apply = move || {
-        let result = state.form.with_untracked(|f| f.to_scenario());
-        match result {
-            Err(problems) => {
+        let parsed = state.form.with_untracked(|f| f.parse());
+        match parsed {
+            Err(_) => {
+                // Something does not parse: collect every problem, the limits' included.
+                let problems = state
+                    .form
+                    .with_untracked(|f| f.to_scenario().err())
+                    .unwrap_or_default();
                 state.problems.set(problems);
                 applied.set(String::new());
             }
-            Ok(scenario) => match lab.load(&scenario) {
-                Ok(()) => {
-                    state.problems.set(Vec::new());
-                    applied.set("Applied: the run starts again at 0 ms.".to_owned());
+            Ok(scenario) => {
+                let scenario::scenario::Lab::Broadcast(b) = &scenario.lab;
+                if b.nodes > BUILD_NOTICE_NODES {
+                    // Building a big network takes a moment: say so first, build on a later
+                    // frame, once the message is on screen.
+                    applied.set(format!(
+                        "Building {} nodes…",
+                        crate::lab::format::count(b.nodes as u64)
+                    ));
+                    request_animation_frame(move || {
+                        request_animation_frame(move || apply_now(scenario));
+                    });
+                } else {
+                    apply_now(scenario);
                 }
-                Err(e) => {
-                    state.problems.set(map_problems(&e));
-                    applied.set(String::new());
-                }
-            },
+            }
         }
     };
     provide_context(state);
@@ -612,6 +636,7 @@ fn ActionRowView(index: usize) -> impl IntoView {
                         .map(|c| view! { <option value=c.name() selected=initial.choice == Some(c)>{c.label()}</option> })
                         .collect_view()}
                 </select>
+                <span class="action-node-label" aria-hidden="true">"node"</span>
                 <input
                     type="text"
                     inputmode="numeric"

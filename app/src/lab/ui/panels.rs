@@ -100,7 +100,14 @@ pub fn Plot(
                 aria-label="Plot of the informed percentage and of messages sent and dropped over simulated time."
                 aria-describedby="lab-plot-last"
             ></canvas>
-            <figcaption class="hint" id="lab-plot-last">{last}</figcaption>
+            <figcaption>
+                <ul class="lab-legend" aria-label="Curves">
+                    <li><span class="mark mark-informed" aria-hidden="true"></span>"informed (%), left axis"</li>
+                    <li><span class="mark mark-sent" aria-hidden="true"></span>"messages sent, right axis"</li>
+                    <li><span class="mark mark-dropped" aria-hidden="true"></span>"messages dropped, right axis"</li>
+                </ul>
+                <p class="hint" id="lab-plot-last">{last}</p>
+            </figcaption>
         </figure>
     }
 }
@@ -119,7 +126,7 @@ pub fn Summary() -> impl IntoView {
                 <dt>"Updates broadcast"</dt>
                 <dd>{move || report().updates.to_string()}</dd>
                 <dt>"Messages per update"</dt>
-                <dd>{move || per_update(report().messages_per_update)}</dd>
+                <dd>{move || crate::lab::explain::per_update(report().messages_per_update)}</dd>
                 <dt>"Time to reach all, median"</dt>
                 <dd>{move || time(report().time_to_all_p50)}</dd>
                 <dt>"Time to reach all, p99"</dt>
@@ -130,14 +137,6 @@ pub fn Summary() -> impl IntoView {
                 <dd>{move || lab.read(|s| format::count(s.run().counters().total.dropped.messages))}</dd>
             </dl>
         </div>
-    }
-}
-
-fn per_update(v: f64) -> String {
-    if v >= 1_000.0 {
-        format::count(v.round() as u64)
-    } else {
-        format::trim(v, 1)
     }
 }
 
