@@ -83,29 +83,45 @@ test('from the home page to the lab: play, pause, step, reset', async () => {
   await page.keyboard.press('r');
   assert.equal((await readStatus(page)).timeNs, 0);
 
+  // Clicking the middle of the 5×5 grid selects node 12; the inspector shows it.
+  const box = await canvas.boundingBox();
+  await canvas.click({ position: { x: box.width / 2, y: box.height / 2 } });
+  await page.waitForFunction(() => document.querySelector('#lab-node').value === '12');
+  assert.match(await page.locator('.inspector').innerText(), /Neighbours \(4\)\s+n7, n11, n13, n17/);
+  assert.ok(await page.getByRole('button', { name: 'Broadcast from n12' }).isEnabled());
+
+  // "?" lists the shortcuts in a dialog; Escape closes it.
+  await page.locator('body').press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /Space\s+Play or pause/);
+  await assertAxeClean(page, 'shortcuts dialog');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+
   await assertAxeClean(page, 'lab (light)');
   watch.assertClean();
 });
 
 test('screenshots of the lab, light and dark, wide and narrow', async () => {
-  const { page, watch } = await site.open();
-  await openLab(page);
-  // Somewhere interesting: the first update half-way across the grid.
-  await page.locator('#lab-node').fill('12');
-  await page.locator('#lab-node').press('Enter');
-  for (let i = 0; i < 40; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
-  await frameRoundTrip(page);
-  for (const colorScheme of ['light', 'dark']) {
-    for (const [width, height] of [
-      [1400, 900],
-      [800, 900],
-    ]) {
+  for (const [width, height] of [
+    [1400, 900],
+    [800, 900],
+  ]) {
+    // A fresh page per width: the narrow layout folds the editor when it opens narrow.
+    const { page, watch } = await site.open({ viewport: { width, height } });
+    await openLab(page);
+    // Somewhere interesting: the first update half-way across the grid, node 12 selected.
+    await page.locator('#lab-node').fill('12');
+    await page.locator('#lab-node').press('Enter');
+    for (let i = 0; i < 40; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await frameRoundTrip(page);
+    for (const colorScheme of ['light', 'dark']) {
       await screenshot(page, `lab-${colorScheme}-${width}x${height}`, { width, height, colorScheme });
     }
+    await assertAxeClean(page, `lab (dark, ${width} px)`);
+    watch.assertClean();
   }
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await assertAxeClean(page, 'lab (dark)');
-  watch.assertClean();
 });
 
 test('share a run with recorded actions and open it in a fresh page: the same run', async () => {

@@ -139,6 +139,12 @@ pub fn Editor() -> impl IntoView {
         }
     };
     provide_context(state);
+    // Narrow screens put the editor above the view: start with its long form folded there.
+    let wide = window()
+        .match_media("(min-width: 901px)")
+        .ok()
+        .flatten()
+        .is_none_or(|m| m.matches());
 
     view! {
         <div class="panel editor">
@@ -165,6 +171,8 @@ pub fn Editor() -> impl IntoView {
                 </select>
                 <p class="hint" id="lab-preset-description">{description}</p>
             </div>
+            <details class="editor-more" open=wide>
+            <summary>"Parameters and actions"</summary>
             <form
                 class="editor-form"
                 novalidate
@@ -359,6 +367,7 @@ pub fn Editor() -> impl IntoView {
                 </div>
                 <p class="hint" role="status">{move || applied.get()}</p>
             </form>
+            </details>
         </div>
     }
 }
