@@ -255,6 +255,12 @@ test('edit the scenario: apply a change, and see every problem next to its field
   const { page, watch } = await site.open();
   await openLab(page);
   const editor = page.locator('.editor');
+  // Switching between presets with as many actions shows the new preset's actions.
+  await page.getByLabel('Preset').selectOption({ label: 'Push gossip, 200 nodes' });
+  await page.getByLabel('Preset').selectOption({ label: 'Lossy spanning tree' });
+  assert.equal(await editor.getByLabel('Action 2: time in ms').inputValue(), '200');
+  assert.equal(await editor.getByLabel('Nodes', { exact: true }).inputValue(), '63');
+  await page.getByLabel('Preset').selectOption({ label: 'Flooding on a 5×5 grid' });
   await editor.getByLabel('Nodes', { exact: true }).fill('36');
   await editor.getByLabel('Protocol', { exact: true }).selectOption('push');
   await editor.getByLabel('Fanout (peers per round)').fill('2');

@@ -171,6 +171,15 @@ fn spring(topology: &Topology, mut points: Vec<Point>, iterations: u32) -> Vec<P
             shift[b].0 += dx * pull;
             shift[b].1 += dy * pull;
         }
+        // Gravity towards the middle keeps leaves (one link, all repulsion) from drifting
+        // far out and squeezing everyone else into a corner of the view.
+        let (cx, cy) = centroid(&points);
+        for (point, s) in points.iter().zip(shift.iter_mut()) {
+            let (dx, dy) = (point.0 - cx, point.1 - cy);
+            let d = (dx * dx + dy * dy).sqrt();
+            s.0 -= dx * d * GRAVITY / k;
+            s.1 -= dy * d * GRAVITY / k;
+        }
         for (point, s) in points.iter_mut().zip(&shift) {
             let length = (s.0 * s.0 + s.1 * s.1).sqrt();
             if length > 0.0 {
@@ -181,6 +190,17 @@ fn spring(topology: &Topology, mut points: Vec<Point>, iterations: u32) -> Vec<P
         }
     }
     points
+}
+
+/// Strength of the pull towards the middle in the spring layout.
+const GRAVITY: f64 = 0.6;
+
+fn centroid(points: &[Point]) -> Point {
+    let n = points.len().max(1) as f64;
+    let (sx, sy) = points
+        .iter()
+        .fold((0.0, 0.0), |(a, b), p| (a + p.0, b + p.1));
+    (sx / n, sy / n)
 }
 
 /// Scales and centres points into `[0, 1]²`, keeping their aspect ratio.
@@ -353,6 +373,23 @@ mod tests {
             mean_linked < 0.7 * all / pairs,
             "{mean_linked} vs {}",
             all / pairs
+        );
+    }
+
+    #[test]
+    fn spring_layout_keeps_leaves_near_the_others() {
+        let points = laid_out(TopologyKind::Random { mean_degree: 6.0 }, 200);
+        let (cx, cy) = centroid(&points);
+        let mut radii: Vec<f64> = points
+            .iter()
+            .map(|p| ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt())
+            .collect();
+        radii.sort_by(f64::total_cmp);
+        let median = radii[radii.len() / 2];
+        let max = radii[radii.len() - 1];
+        assert!(
+            max < 2.6 * median,
+            "max radius {max:.3} vs median {median:.3}"
         );
     }
 

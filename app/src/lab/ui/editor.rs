@@ -561,17 +561,19 @@ fn Choice(
 #[component]
 fn ActionList() -> impl IntoView {
     let state = expect_context::<EditorState>();
-    let count = Memo::new(move |_| {
+    // Rows are rebuilt when the form is replaced or a row is added or removed (`refreshed`),
+    // not while the learner types into them.
+    let count = move || {
         state.refreshed.track();
-        state.form.with(|f| f.actions.len())
-    });
+        state.form.with_untracked(|f| f.actions.len())
+    };
     view! {
         <fieldset class="actions-list">
             <legend>"Actions"</legend>
             <p class="hint">"Broadcasts and faults at given times (ms). The buttons under the view add to this list."</p>
             <FieldError key="actions" />
             <ol>
-                {move || (0..count.get()).map(|i| view! { <ActionRowView index=i /> }).collect_view()}
+                {move || (0..count()).map(|i| view! { <ActionRowView index=i /> }).collect_view()}
             </ol>
             <button
                 type="button"
