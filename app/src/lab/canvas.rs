@@ -113,7 +113,8 @@ impl Painter {
             let margin = 18.0 * dpr;
             let t = session.transform(width as f64, height as f64, margin);
             let points = session.layout().iter().map(|&p| t.apply(p)).collect();
-            let radius = scene::node_radius(session.spacing(), t.scale).min(16.0 * dpr);
+            // Sizes are chosen in CSS pixels, then scaled to the backing store.
+            let radius = scene::node_radius(session.spacing(), t.scale / dpr) * dpr;
             self.geometry = Some(Geometry {
                 key,
                 points,

@@ -141,6 +141,38 @@ mod tests {
     }
 
     #[test]
+    fn actions_taken_between_slices_replay_exactly() {
+        // Act in the middle of instants: after every third event, now and then.
+        let mut run = run_of(2);
+        let budget = SliceBudget {
+            chunk_events: 3,
+            max_ms: 0.5,
+        };
+        let mut clock = 0.0;
+        let mut slices = 0u32;
+        while !run.is_finished() {
+            advance_towards(&mut run, SimTime::from_millis(900), budget, || {
+                clock += 1.0;
+                clock
+            });
+            slices += 1;
+            match slices {
+                40 => drop(run.broadcast_now(sim::NodeId(17)).expect("valid")),
+                90 => run
+                    .fault_now(sim::Fault::Crash(sim::NodeId(3)))
+                    .expect("valid"),
+                _ => {}
+            }
+            if run.now() >= SimTime::from_millis(900) {
+                run.run_to_end();
+            }
+        }
+        let replay = scenario::run(run.scenario()).expect("valid");
+        assert_eq!(replay.trace_hash, run.trace_hash().hex());
+        assert_eq!(run.params().actions.len(), 5);
+    }
+
+    #[test]
     fn targets_past_the_end_stop_at_the_end() {
         let mut run = run_of(0);
         let slice = advance_towards(&mut run, SimTime::MAX, SliceBudget::FRAME, || 0.0);
