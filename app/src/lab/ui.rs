@@ -45,22 +45,27 @@ impl LabContext {
         self.session.with_value(f)
     }
 
-    /// Changes the session, then marks everything for an update.
-    pub fn change<T>(&self, f: impl FnOnce(&mut Session) -> T) -> T {
-        let out = self.session.update_value_returning(f);
+    /// Changes the session, then marks everything for an update. `None` once the page is gone.
+    pub fn change<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+        let out = self.session.try_update_value(f);
         self.touch();
         out
     }
 
+    /// Changes the session for a control (the result, if any, is not needed).
+    pub fn update(&self, f: impl FnOnce(&mut Session)) {
+        self.change(f);
+    }
+
     /// Marks the canvas and the text for an update.
     pub fn touch(&self) {
-        self.dirty.set_value(true);
-        self.version.update(|v| *v += 1);
+        self.dirty.try_set_value(true);
+        self.version.try_update(|v| *v += 1);
     }
 
     /// Replaces the scenario; on success the editor follows.
     pub fn load(&self, scenario: &Scenario) -> Result<(), scenario::scenario::ScenarioError> {
-        let result = self.change(|s| s.load(scenario));
+        let result = self.change(|s| s.load(scenario)).unwrap_or(Ok(()));
         if result.is_ok() {
             self.scenario_version.update(|v| *v += 1);
         }
@@ -70,28 +75,14 @@ impl LabContext {
     /// Runs an action button's effect and shows what it said.
     pub fn act(&self, f: impl FnOnce(&mut Session) -> Result<String, String>) {
         let said = match self.change(f) {
-            Ok(text) => {
+            Some(Ok(text)) => {
                 self.actions_version.update(|v| *v += 1);
                 text
             }
-            Err(text) => text,
+            Some(Err(text)) => text,
+            None => return,
         };
         self.status.set(said);
-    }
-}
-
-trait UpdateReturning<T> {
-    fn update_value_returning<U>(&self, f: impl FnOnce(&mut T) -> U) -> U;
-}
-
-impl<T: 'static> UpdateReturning<T> for StoredValue<T, LocalStorage> {
-    fn update_value_returning<U>(&self, f: impl FnOnce(&mut T) -> U) -> U {
-        let mut out = None;
-        self.update_value(|value| out = Some(f(value)));
-        match out {
-            Some(out) => out,
-            None => unreachable!("update_value always runs its closure"),
-        }
     }
 }
 
@@ -144,7 +135,7 @@ pub fn Lab(
             p.geometry()
                 .and_then(|g| canvas::node_at(g, ev.offset_x() as f64, ev.offset_y() as f64))
         });
-        lab.change(|s| s.select(hit.map(NodeId)));
+        lab.update(|s| s.select(hit.map(NodeId)));
     };
 
     // One count of node states per update, shared by the label, the text and the fallback.
@@ -361,13 +352,15 @@ fn install_shortcuts(lab: LabContext, help: NodeRef<html::Dialog>) {
         match ev.key().as_str() {
             " " => {
                 ev.prevent_default();
-                lab.change(|s| s.toggle_play());
+                lab.update(|s| s.toggle_play());
             }
             "." => {
-                lab.change(|s| s.step());
+                lab.update(|s| {
+                    s.step();
+                });
             }
             "r" | "R" => {
-                lab.change(|s| s.reset());
+                lab.update(|s| s.reset());
             }
             "?" => {
                 if let Some(dialog) = help.get_untracked() {

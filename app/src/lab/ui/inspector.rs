@@ -21,7 +21,7 @@ pub fn Inspector() -> impl IntoView {
             .parse::<u32>()
             .ok()
             .map(NodeId);
-        lab.change(|s| s.select(node));
+        lab.update(|s| s.select(node));
     };
     let details = move || {
         lab.read(|s| {

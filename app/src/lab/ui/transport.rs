@@ -18,7 +18,7 @@ pub fn Transport(
     let speed = move || lab.read(|s| s.speed);
     let on_speed = move |ev: leptos::ev::Event| {
         if let Ok(position) = event_target_value(&ev).parse::<u32>() {
-            lab.change(|s| s.speed = pacing::speed_at(position));
+            lab.update(|s| s.speed = pacing::speed_at(position));
         }
     };
     let behind = move || {
@@ -42,7 +42,7 @@ pub fn Transport(
                     type="button"
                     class="button-primary"
                     aria-keyshortcuts="Space"
-                    on:click=move |_| lab.change(|s| s.toggle_play())
+                    on:click=move |_| lab.update(|s| s.toggle_play())
                 >
                     {move || if playing() { "Pause" } else { "Play" }}
                 </button>
@@ -51,7 +51,9 @@ pub fn Transport(
                     aria-keyshortcuts="."
                     title="Process one event (.)"
                     on:click=move |_| {
-                        lab.change(|s| s.step());
+                        lab.update(|s| {
+                            s.step();
+                        });
                     }
                 >
                     "Step"
@@ -60,14 +62,14 @@ pub fn Transport(
                     type="button"
                     aria-keyshortcuts="R"
                     title="Back to time zero, keeping your actions (r)"
-                    on:click=move |_| lab.change(|s| s.reset())
+                    on:click=move |_| lab.update(|s| s.reset())
                 >
                     "Reset"
                 </button>
                 <button
                     type="button"
                     title="Run to the end as fast as this computer can"
-                    on:click=move |_| lab.change(|s| s.run_to_end())
+                    on:click=move |_| lab.update(|s| s.run_to_end())
                 >
                     "Run to end"
                 </button>
