@@ -14,7 +14,6 @@ pub fn Transport(
     help: NodeRef<html::Dialog>,
 ) -> impl IntoView {
     let lab = expect_context::<LabContext>();
-    let playing = move || lab.read(|s| s.mode() != Mode::Paused);
     let speed = move || lab.read(|s| s.speed);
     let on_speed = move |ev: leptos::ev::Event| {
         if let Ok(position) = event_target_value(&ev).parse::<u32>() {
@@ -44,7 +43,13 @@ pub fn Transport(
                     aria-keyshortcuts="Space"
                     on:click=move |_| lab.update(|s| s.toggle_play())
                 >
-                    {move || if playing() { "Pause" } else { "Play" }}
+                    {move || {
+                        lab.read(|s| match s.mode() {
+                            Mode::Paused if s.is_finished() => "Play again",
+                            Mode::Paused => "Play",
+                            _ => "Pause",
+                        })
+                    }}
                 </button>
                 <button
                     type="button"
