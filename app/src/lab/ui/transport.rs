@@ -20,18 +20,24 @@ pub fn Transport(
             lab.update(|s| s.speed = pacing::speed_at(position));
         }
     };
+    // The live region says only that the run is behind (once); the achieved speed, which
+    // changes every moment, sits outside it.
     let behind = move || {
         lab.read(|s| {
             s.is_behind().then(|| {
-                let achieved = s
-                    .achieved_speed()
-                    .map(|a| format!(" (about {})", format::speed(a)))
-                    .unwrap_or_default();
                 format!(
-                    "Running behind: this computer simulates slower than {}{achieved}.",
+                    "Running behind: this computer simulates slower than {}.",
                     format::speed(s.speed)
                 )
             })
+        })
+    };
+    let achieved = move || {
+        lab.read(|s| {
+            s.is_behind()
+                .then(|| s.achieved_speed())
+                .flatten()
+                .map(|a| format!(" It manages about {}.", format::speed(a)))
         })
     };
     view! {
@@ -134,7 +140,10 @@ pub fn Transport(
                     })}
                 </span>
             </p>
-            <p class="transport-behind" role="status">{behind}</p>
+            <p class="transport-behind">
+                <span role="status">{behind}</span>
+                <span>{achieved}</span>
+            </p>
             <details class="transport-details">
                 <summary>"Run details"</summary>
                 <dl>
