@@ -30,14 +30,8 @@ pub fn Inspector() -> impl IntoView {
             let sim = run.sim();
             let state = sim.node(node)?;
             let neighbours = sim.topology().neighbours(node);
-            let mut listed: Vec<String> = neighbours
-                .iter()
-                .take(NEIGHBOURS_SHOWN)
-                .map(|n| n.to_string())
-                .collect();
-            if neighbours.len() > NEIGHBOURS_SHOWN {
-                listed.push(format!("and {} more", neighbours.len() - NEIGHBOURS_SHOWN));
-            }
+            let listed: Vec<NodeId> = neighbours.iter().take(NEIGHBOURS_SHOWN).copied().collect();
+            let more = neighbours.len().saturating_sub(NEIGHBOURS_SHOWN);
             let counters = run
                 .counters()
                 .per_node
@@ -65,7 +59,7 @@ pub fn Inspector() -> impl IntoView {
                     .unwrap_or_default(),
                 state.describe(),
                 neighbours.len(),
-                listed.join(", "),
+                (listed, more),
                 counters,
                 learned,
             ))
@@ -104,7 +98,25 @@ pub fn Inspector() -> impl IntoView {
                             <dt>"Knows"</dt>
                             <dd>{describe}</dd>
                             <dt>{format!("Neighbours ({degree})")}</dt>
-                            <dd>{neighbours}</dd>
+                            <dd class="neighbours">
+                                {neighbours
+                                    .0
+                                    .into_iter()
+                                    .map(|n| {
+                                        view! {
+                                            <button
+                                                type="button"
+                                                class="link-button"
+                                                aria-label=format!("Select {n}")
+                                                on:click=move |_| lab.update(|s| s.select(Some(n)))
+                                            >
+                                                {n.to_string()}
+                                            </button>
+                                        }
+                                    })
+                                    .collect_view()}
+                                {(neighbours.1 > 0).then(|| format!(" and {} more", neighbours.1))}
+                            </dd>
                             <dt>"Sent"</dt>
                             <dd>{format!("{} messages, {}", format::count(c.sent.messages), format::bytes(c.sent.bytes))}</dd>
                             <dt>"Delivered to it"</dt>
