@@ -19,14 +19,38 @@ impl From<sim::NodeId> for ReplicaId {
     }
 }
 
+/// Bits of a [`ReplicaId`] that hold the node id; the bits above count incarnations.
+pub const REPLICA_NODE_BITS: u32 = 20;
+
+impl ReplicaId {
+    /// The replica a node runs in its `incarnation`-th life with fresh state: node ids below
+    /// 2²⁰ keep their number, and each amnesic restart gets ids nobody used before (up to 4,095
+    /// restarts per node, after which ids would repeat; scenarios stay far below that).
+    pub fn incarnation_of(node: sim::NodeId, incarnation: u32) -> ReplicaId {
+        ReplicaId((node.0 & ((1 << REPLICA_NODE_BITS) - 1)) | (incarnation << REPLICA_NODE_BITS))
+    }
+    /// The node this replica runs on.
+    pub fn node(self) -> sim::NodeId {
+        sim::NodeId(self.0 & ((1 << REPLICA_NODE_BITS) - 1))
+    }
+    /// Which life of its node this replica is (0 for the first).
+    pub fn incarnation(self) -> u32 {
+        self.0 >> REPLICA_NODE_BITS
+    }
+}
+
 impl fmt::Debug for ReplicaId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "r{}", self.0)
+        fmt::Display::fmt(self, f)
     }
 }
 impl fmt::Display for ReplicaId {
+    /// `r3` for node 3's first replica, `r3#2` after its second amnesic restart.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "r{}", self.0)
+        match self.incarnation() {
+            0 => write!(f, "r{}", self.0),
+            i => write!(f, "r{}#{i}", self.node().0),
+        }
     }
 }
 

@@ -43,7 +43,7 @@ mod text;
 mod traits;
 
 pub use causal::{CausalDelivery, CausalMsg, Receipt};
-pub use clock::{CausalContext, Dot, ReplicaId, VClock};
+pub use clock::{CausalContext, Dot, REPLICA_NODE_BITS, ReplicaId, VClock};
 pub use counter::{GCounter, Increment, PnCounter, PnOp};
 pub use map::{LwwMap, LwwMapWrite};
 pub use naive::{NaiveCounter, NaiveRegister};

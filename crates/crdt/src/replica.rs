@@ -79,10 +79,13 @@ pub enum ReplicaMsg<C: Replicated> {
         /// The sender's delta counter when it sent this.
         seq: u64,
     },
-    /// "I have your deltas up to `seq`."
+    /// "I have your deltas up to `seq`." The acknowledging replica names itself, so a peer
+    /// notices when a node came back with its state lost and starts over with it.
     Ack {
         /// The acknowledged counter.
         seq: u64,
+        /// Who acknowledges.
+        replica: ReplicaId,
     },
     /// An operation with its causal dependencies (op mode).
     Op(CausalMsg<C::Op>),
@@ -111,7 +114,7 @@ impl<C: Replicated> Message for ReplicaMsg<C> {
             ReplicaMsg::Act(a) => wire_bytes(a),
             ReplicaMsg::State(s) => wire_bytes(s),
             ReplicaMsg::Delta { delta, seq } => wire_bytes(delta) + wire_bytes(seq),
-            ReplicaMsg::Ack { seq } => wire_bytes(seq),
+            ReplicaMsg::Ack { seq, replica } => wire_bytes(seq) + wire_bytes(replica),
             ReplicaMsg::Op(m) => wire_bytes(m),
             ReplicaMsg::Digest(v) => wire_bytes(v),
         };
@@ -158,10 +161,17 @@ pub struct ReplicaNode<C: Replicated> {
     deltas: BTreeMap<u64, C::Delta>,
     /// Delta mode: the next delta's sequence number.
     next_seq: u64,
-    /// Delta mode: per neighbour, the counter it has acknowledged.
-    acked: BTreeMap<NodeId, u64>,
+    /// Delta mode: per neighbour, the replica it runs and the counter that replica has
+    /// acknowledged.
+    acked: BTreeMap<NodeId, (ReplicaId, u64)>,
+    /// Delta mode, after an amnesic restart: neighbours not yet heard from, greeted every
+    /// round with an empty acknowledgement so they resend everything (a lost greeting is
+    /// simply repeated).
+    to_greet: Vec<NodeId>,
     stats: ReplicaStats,
     picked: Vec<NodeId>,
+    /// Whether `on_start` has not run yet: a fresh replica after a crash takes a new id.
+    fresh: bool,
 }
 
 impl<C: Replicated> ReplicaNode<C> {
@@ -177,7 +187,13 @@ impl<C: Replicated> ReplicaNode<C> {
             acked: BTreeMap::new(),
             stats: ReplicaStats::default(),
             picked: Vec::new(),
+            to_greet: Vec::new(),
+            fresh: true,
         }
+    }
+    /// The id this replica stamps its updates with (a new one after a volatile restart).
+    pub fn replica_id(&self) -> ReplicaId {
+        self.id
     }
     /// The replicated value as this replica holds it.
     pub fn state(&self) -> &C {
@@ -262,11 +278,20 @@ impl<C: Replicated> ReplicaNode<C> {
             }
         }
         self.picked = peers;
+        for &peer in &self.to_greet {
+            ctx.send(
+                peer,
+                ReplicaMsg::Ack {
+                    seq: 0,
+                    replica: self.id,
+                },
+            );
+        }
     }
 
     /// Sends `peer` everything it has not acknowledged, as one delta group.
     fn send_deltas(&mut self, ctx: &mut Ctx<'_, ReplicaMsg<C>, SyncRound>, peer: NodeId) {
-        let acked = self.acked.get(&peer).copied().unwrap_or(0);
+        let acked = self.acked.get(&peer).map_or(0, |&(_, seq)| seq);
         if acked >= self.next_seq {
             return;
         }
@@ -305,7 +330,7 @@ impl<C: Replicated> ReplicaNode<C> {
     fn collect_garbage(&mut self, neighbours: &[NodeId]) {
         let floor = neighbours
             .iter()
-            .map(|n| self.acked.get(n).copied().unwrap_or(0))
+            .map(|n| self.acked.get(n).map_or(0, |&(_, seq)| seq))
             .min()
             .unwrap_or(self.next_seq);
         self.deltas = self.deltas.split_off(&floor);
@@ -324,7 +349,17 @@ impl<C: Replicated> Node for ReplicaNode<C> {
     type Msg = ReplicaMsg<C>;
     type Timer = SyncRound;
 
+    /// Schedules the first sync round. A replica that starts fresh after a crash (a volatile
+    /// restart) takes a new replica id: its old counters and dots are gone, and reusing the old
+    /// id would hand out dots and sequence numbers the others have already seen.
     fn on_start(&mut self, ctx: &mut Ctx<'_, Self::Msg, Self::Timer>) {
+        if self.fresh {
+            self.id = ReplicaId::incarnation_of(ctx.id(), ctx.incarnation());
+            self.fresh = false;
+            if ctx.incarnation() > 0 && matches!(self.mode, SyncMode::Delta { .. }) {
+                self.to_greet = ctx.neighbours().to_vec();
+            }
+        }
         self.schedule_round(ctx, true);
     }
 
@@ -381,11 +416,24 @@ impl<C: Replicated> Node for ReplicaNode<C> {
                 if changed {
                     self.push_delta(delta);
                 }
-                ctx.send(from, ReplicaMsg::Ack { seq });
+                self.to_greet.retain(|&n| n != from);
+                ctx.send(
+                    from,
+                    ReplicaMsg::Ack {
+                        seq,
+                        replica: self.id,
+                    },
+                );
             }
-            ReplicaMsg::Ack { seq } => {
-                let acked = self.acked.entry(from).or_insert(0);
-                *acked = (*acked).max(seq);
+            ReplicaMsg::Ack { seq, replica } => {
+                let acked = self.acked.entry(from).or_insert((replica, 0));
+                if acked.0 == replica {
+                    acked.1 = acked.1.max(seq);
+                } else {
+                    // The neighbour lost its state and came back as a new replica: it has
+                    // only what this acknowledgement says.
+                    *acked = (replica, seq);
+                }
                 self.collect_garbage(ctx.neighbours());
             }
             ReplicaMsg::Op(m) => {

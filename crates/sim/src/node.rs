@@ -95,6 +95,7 @@ pub struct Ctx<'a, M, T> {
     pub(crate) id: NodeId,
     pub(crate) node_count: u32,
     pub(crate) local_time: LocalTime,
+    pub(crate) incarnation: u32,
     pub(crate) neighbours: &'a [NodeId],
     pub(crate) rng: &'a mut SimRng,
     pub(crate) effects: &'a mut Vec<Effect<M, T>>,
@@ -116,6 +117,7 @@ impl<'a, M: Clone, T> Ctx<'a, M, T> {
             id,
             node_count,
             local_time,
+            incarnation: 0,
             neighbours,
             rng,
             effects,
@@ -126,6 +128,17 @@ impl<'a, M: Clone, T> Ctx<'a, M, T> {
     /// This node's id.
     pub fn id(&self) -> NodeId {
         self.id
+    }
+    /// How many times this node has crashed so far (0 in its first life). A node restarted with
+    /// its volatile state lost can use it to take a fresh identity, so that it never reuses
+    /// sequence numbers it handed out before the crash.
+    pub fn incarnation(&self) -> u32 {
+        self.incarnation
+    }
+    /// Sets the incarnation of a [`Ctx::detached`] context (for unit tests of restarts).
+    pub fn with_incarnation(mut self, incarnation: u32) -> Self {
+        self.incarnation = incarnation;
+        self
     }
     /// How many nodes the run has (membership is known, as in Maelstrom's `init`).
     pub fn node_count(&self) -> u32 {

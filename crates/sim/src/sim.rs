@@ -760,6 +760,7 @@ impl<N: Node> Sim<N> {
                 id: node,
                 node_count: self.nodes.len() as u32,
                 local_time: self.clocks[i].read(self.now),
+                incarnation: self.incarnation[i],
                 neighbours: self.topology.neighbours(node),
                 rng: &mut self.node_rngs[i],
                 effects: &mut effects,
