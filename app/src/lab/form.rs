@@ -252,6 +252,7 @@ impl ActionRow {
         let what = match &action.kind {
             ActionKind::Fault(f) => f.describe(),
             ActionKind::Broadcast { node, update } => format!("{node} broadcasts u{update}"),
+            ActionKind::Update { node, update } => format!("{node}: {}", update.describe()),
         };
         Some(format!(
             "{what} at {}",
@@ -350,7 +351,10 @@ fn percent(p: f64) -> String {
 impl Form {
     /// The form showing `scenario`.
     pub fn from_scenario(scenario: &Scenario) -> Form {
-        let Lab::Broadcast(b) = &scenario.lab;
+        let Lab::Broadcast(b) = &scenario.lab else {
+            // Another lab's scenario: this form edits broadcast scenarios only.
+            return Form::from_scenario(&scenario::default_scenario());
+        };
         let (topology, branching, mean_degree) = match b.topology {
             TopologyKind::Complete => (TopologyChoice::Complete, 2, 6.0),
             TopologyKind::Line => (TopologyChoice::Line, 2, 6.0),
@@ -419,7 +423,9 @@ impl Form {
 
     /// Replaces the action rows with `scenario`'s actions (after actions recorded live).
     pub fn sync_actions(&mut self, scenario: &Scenario) {
-        let Lab::Broadcast(b) = &scenario.lab;
+        let Lab::Broadcast(b) = &scenario.lab else {
+            return;
+        };
         self.actions = rows_of(b);
         self.base = scenario.clone();
     }
@@ -507,7 +513,9 @@ impl Form {
         }
         // Fields that do not parse are replaced by the scenario's values, so that the scenario's
         // own checks still run on the others: every problem shows at once.
-        let Lab::Broadcast(base) = &self.base.lab;
+        let Lab::Broadcast(base) = &self.base.lab else {
+            unreachable!("the form's base is always a broadcast scenario (see Form::from_scenario)")
+        };
         let mut link = base.link.clone();
         link.latency = latency.unwrap_or_else(|| base.link.latency.clone());
         link.loss = loss.unwrap_or(base.link.loss);
@@ -840,7 +848,9 @@ mod tests {
         form.rounds = "3".into();
         form.period_ms = "15".into();
         let s = form.to_scenario().expect("valid");
-        let Lab::Broadcast(b) = &s.lab;
+        let Lab::Broadcast(b) = &s.lab else {
+            panic!("a broadcast scenario")
+        };
         assert_eq!(b.nodes, 1_000);
         assert_eq!(b.topology, TopologyKind::Random { mean_degree: 4.0 });
         assert_eq!(
@@ -986,7 +996,9 @@ mod tests {
             },
         ];
         let s = form.to_scenario().expect("valid");
-        let Lab::Broadcast(b) = &s.lab;
+        let Lab::Broadcast(b) = &s.lab else {
+            panic!("a broadcast scenario")
+        };
         assert_eq!(
             b.actions[2],
             Action {
@@ -1005,7 +1017,9 @@ mod tests {
     #[test]
     fn actions_the_form_cannot_edit_are_kept() {
         let mut scenario = broadcast_presets()[0].scenario.clone();
-        let Lab::Broadcast(b) = &mut scenario.lab;
+        let Lab::Broadcast(b) = &mut scenario.lab else {
+            panic!("a broadcast scenario")
+        };
         b.actions.push(Action {
             at: SimTime::from_millis(5),
             kind: ActionKind::Fault(Fault::Isolate(NodeId(4))),

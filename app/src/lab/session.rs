@@ -310,7 +310,9 @@ fn layout_of(run: &BroadcastRun) -> (Vec<Point>, f64) {
 }
 
 fn same_topology(a: &Scenario, b: &Scenario) -> bool {
-    let (Lab::Broadcast(x), Lab::Broadcast(y)) = (&a.lab, &b.lab);
+    let (Lab::Broadcast(x), Lab::Broadcast(y)) = (&a.lab, &b.lab) else {
+        return false;
+    };
     x.nodes == y.nodes
         && x.topology == y.topology
         && (a.seed == b.seed
@@ -433,7 +435,9 @@ mod tests {
         let mut s = session(0);
         s.step();
         let mut bad = broadcast_presets()[0].scenario.clone();
-        let Lab::Broadcast(b) = &mut bad.lab;
+        let Lab::Broadcast(b) = &mut bad.lab else {
+            panic!("a broadcast scenario")
+        };
         b.nodes = 0;
         assert!(s.load(&bad).is_err());
         assert_eq!(s.run().sim().events_processed(), 1);

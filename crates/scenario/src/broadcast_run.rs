@@ -1,7 +1,10 @@
 //! A live run of the network & broadcast lab: the world plus the observers a page needs, advanced
 //! in slices, with user actions recorded into the scenario so a share link replays them exactly.
 
-use crate::scenario::{Action, ActionKind, BroadcastScenario, Lab, Scenario, ScenarioError};
+use crate::scenario::{
+    Action, ActionKind, BroadcastScenario, Lab, Problem, Scenario, ScenarioError,
+};
+use crate::series::{Series, Timed};
 use protocols::broadcast::{
     BroadcastConfig, BroadcastMsg, BroadcastNode, BroadcastReport, BroadcastStats, build_sim,
 };
@@ -23,42 +26,33 @@ pub struct Sample {
     pub messages_dropped: u64,
 }
 
-/// Most samples kept; past it, every other sample is dropped and the interval doubles.
-pub const MAX_SAMPLES: usize = 2_000;
+impl Timed for Sample {
+    fn time(&self) -> SimTime {
+        self.time
+    }
+}
 
 /// Samples the broadcast curves at a fixed interval of simulated time (bounded memory).
 #[derive(Clone, Debug)]
-pub struct Curves {
-    interval: SimDuration,
-    next: SimTime,
-    /// The samples, in time order.
-    pub samples: Vec<Sample>,
+struct Curves {
+    series: Series<Sample>,
 }
 
 impl Curves {
     fn new(interval: SimDuration) -> Curves {
         Curves {
-            interval: SimDuration(interval.0.max(1)),
-            next: SimTime::ZERO,
-            samples: Vec::new(),
+            series: Series::new(interval),
         }
     }
 
     fn sample_up_to(&mut self, t: SimTime, stats: &BroadcastStats, counters: &Counters) {
-        while self.next <= t {
-            self.samples.push(Sample {
-                time: self.next,
+        while self.series.next_due() <= t {
+            self.series.push(Sample {
+                time: self.series.next_due(),
                 informed_fraction: stats.overall_fraction_informed(),
                 messages_sent: stats.messages_sent,
                 messages_dropped: counters.total.dropped.messages,
             });
-            self.next += self.interval;
-            if self.samples.len() >= MAX_SAMPLES {
-                let kept: Vec<Sample> = self.samples.iter().copied().step_by(2).collect();
-                self.samples = kept;
-                self.interval = SimDuration(self.interval.0 * 2);
-                self.next = self.samples.last().map_or(SimTime::ZERO, |s| s.time) + self.interval;
-            }
         }
     }
 }
@@ -75,7 +69,9 @@ struct Observers {
 impl Observer<BroadcastMsg> for Observers {
     fn observe(&mut self, event: &TraceEvent<'_, BroadcastMsg>) {
         // Sample before counting an event at a later time, so each sample shows the state at its instant.
-        if event.time >= self.curves.next && !matches!(event.kind, TraceKind::Start { .. }) {
+        if event.time >= self.curves.series.next_due()
+            && !matches!(event.kind, TraceKind::Start { .. })
+        {
             let before = SimTime(event.time.0.saturating_sub(1));
             self.curves
                 .sample_up_to(before, &self.stats, &self.counters);
@@ -113,9 +109,31 @@ pub struct Report {
     pub bytes_sent: u64,
 }
 
+/// The broadcast parameters of a scenario already known to be a broadcast one.
 fn broadcast_of(s: &Scenario) -> &BroadcastScenario {
     match &s.lab {
         Lab::Broadcast(b) => b,
+        Lab::Crdt(_) => unreachable!("a BroadcastRun only ever holds a broadcast scenario"),
+    }
+}
+
+fn broadcast_of_mut(s: &mut Scenario) -> &mut BroadcastScenario {
+    match &mut s.lab {
+        Lab::Broadcast(b) => b,
+        Lab::Crdt(_) => unreachable!("a BroadcastRun only ever holds a broadcast scenario"),
+    }
+}
+
+/// The error for a scenario of another lab.
+pub(crate) fn wrong_lab(expected: &str, scenario: &Scenario) -> ScenarioError {
+    ScenarioError {
+        problems: vec![Problem {
+            field: "lab".into(),
+            message: format!(
+                "this is a scenario of the {} lab, not of the {expected} lab",
+                scenario.lab.route()
+            ),
+        }],
     }
 }
 
@@ -131,8 +149,10 @@ fn to_scenario_error(e: ConfigError) -> ScenarioError {
 impl BroadcastRun {
     /// Validates and builds the run (nothing is simulated yet).
     pub fn new(scenario: &Scenario) -> Result<BroadcastRun, ScenarioError> {
+        let Lab::Broadcast(b) = &scenario.lab else {
+            return Err(wrong_lab("network", scenario));
+        };
         scenario.validate()?;
-        let b = broadcast_of(scenario);
         let config = scenario.sim_config(b).map_err(to_scenario_error)?;
         let sim = build_sim(
             config,
@@ -164,7 +184,7 @@ impl BroadcastRun {
     }
 
     fn schedule_new_actions(&mut self) -> Result<(), ConfigError> {
-        let Lab::Broadcast(b) = &self.scenario.lab;
+        let b = broadcast_of(&self.scenario);
         for a in &b.actions[self.actions_scheduled..] {
             match &a.kind {
                 ActionKind::Broadcast { node, update } => self.sim.schedule_input(
@@ -173,6 +193,8 @@ impl BroadcastRun {
                     BroadcastMsg::Broadcast { update: *update },
                 )?,
                 ActionKind::Fault(f) => self.sim.schedule_fault(a.at, f.clone())?,
+                // Validation keeps replica updates out of broadcast scenarios.
+                ActionKind::Update { .. } => {}
             }
         }
         self.actions_scheduled = b.actions.len();
@@ -213,11 +235,11 @@ impl BroadcastRun {
     /// so a share link made afterwards replays it).
     pub fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError> {
         let at = self.sim.now();
-        let Lab::Broadcast(b) = &mut self.scenario.lab;
-        b.actions.push(Action { at, kind });
+        broadcast_of_mut(&mut self.scenario)
+            .actions
+            .push(Action { at, kind });
         if let Err(e) = self.scenario.validate() {
-            let Lab::Broadcast(b) = &mut self.scenario.lab;
-            b.actions.pop();
+            broadcast_of_mut(&mut self.scenario).actions.pop();
             return Err(e);
         }
         self.schedule_new_actions().map_err(to_scenario_error)
@@ -269,7 +291,7 @@ impl BroadcastRun {
     }
     /// The curves to plot.
     pub fn samples(&self) -> &[Sample] {
-        &self.observers.curves.samples
+        self.observers.curves.series.samples()
     }
     /// The trace hash so far.
     pub fn trace_hash(&self) -> &TraceHash {

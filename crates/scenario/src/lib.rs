@@ -9,12 +9,19 @@
 //!
 //! - [`scenario`]: the [`Scenario`] schema, its validation and limits, presets, and its link.
 //! - [`broadcast_run`]: a live network & broadcast run advanced in slices; [`run`] runs one to the end.
+//! - [`crdt_lab`] and [`crdt_run`]: the CRDT lab's parameters and presets, and its live run
+//!   (the chosen sync mode plus shadow runs of the other modes and of the naive twin).
+//! - [`series`]: curves sampled at fixed simulated-time intervals in bounded memory.
 //!
 //! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
 
 pub mod broadcast_run;
+pub mod crdt_lab;
+pub mod crdt_run;
 pub mod link;
 pub mod scenario;
+pub mod series;
 
 pub use broadcast_run::{BroadcastRun, Report, run};
+pub use crdt_run::{CrdtReport, CrdtRun, run_crdt};
 pub use scenario::{Scenario, default_scenario};

@@ -1,6 +1,7 @@
 //! The `Scenario`: plain data that reproduces a run exactly, its validation and limits, presets,
 //! and its share link.
 
+use crate::crdt_lab::{CrdtScenario, Update};
 use crate::link::{self, LinkError, LinkLimits};
 use core::fmt;
 use core::ops::RangeInclusive;
@@ -42,6 +43,8 @@ pub struct Scenario {
 pub enum Lab {
     /// Network & broadcast.
     Broadcast(BroadcastScenario),
+    /// CRDT convergence.
+    Crdt(CrdtScenario),
 }
 
 impl Lab {
@@ -49,6 +52,7 @@ impl Lab {
     pub fn route(&self) -> &'static str {
         match self {
             Lab::Broadcast(_) => "network",
+            Lab::Crdt(_) => "crdt",
         }
     }
 }
@@ -158,6 +162,13 @@ pub enum ActionKind {
     },
     /// A fault verb.
     Fault(Fault),
+    /// A user updates the replicated value at replica `node` (the CRDT lab).
+    Update {
+        /// The replica's node.
+        node: NodeId,
+        /// What the user does.
+        update: Update,
+    },
 }
 
 /// The network & broadcast lab's parameters.
@@ -273,20 +284,14 @@ impl Scenario {
         }
         match &self.lab {
             Lab::Broadcast(b) => {
-                if b.nodes == 0 || b.nodes > MAX_LAB_NODES {
-                    problem(
-                        "nodes",
-                        format!(
-                            "must be between 1 and {MAX_LAB_NODES}, but it is {}",
-                            b.nodes
-                        ),
-                    );
-                } else if let Err(e) = b.topology.build(b.nodes, self.seed) {
-                    problem("topology", e.to_string());
-                }
-                if let Err(e) = b.link.validate() {
-                    problem("link", e.to_string());
-                }
+                validate_network(
+                    b.nodes,
+                    MAX_LAB_NODES,
+                    &b.topology,
+                    &b.link,
+                    self.seed,
+                    &mut problem,
+                );
                 if let Err(e) = broadcast::validate(
                     &broadcast::BroadcastConfig {
                         protocol: b.protocol,
@@ -296,55 +301,30 @@ impl Scenario {
                 ) {
                     problem("protocol", e.to_string());
                 }
-                if b.actions.len() > MAX_ACTIONS {
-                    problem(
-                        "actions",
-                        format!(
-                            "at most {MAX_ACTIONS} actions are supported, this has {}",
-                            b.actions.len()
+                validate_actions(
+                    &b.actions,
+                    b.nodes,
+                    self.duration,
+                    &mut problem,
+                    |kind| match kind {
+                        ActionKind::Broadcast { node, update } => {
+                            if *update >= MAX_UPDATES {
+                                Err(format!(
+                                    "update id {update} is beyond the limit of {MAX_UPDATES} updates"
+                                ))
+                            } else {
+                                node_in_range(*node, b.nodes, "broadcasts from")
+                            }
+                        }
+                        ActionKind::Update { .. } => Err(
+                            "is a replicated-data update, but this lab takes broadcasts and faults"
+                                .into(),
                         ),
-                    );
-                } else {
-                    for (i, a) in b.actions.iter().enumerate() {
-                        let field = format!("actions[{i}]");
-                        if a.at > SimTime::ZERO + self.duration {
-                            problem(
-                                &field,
-                                format!(
-                                    "happens at {} but the run ends at {}",
-                                    a.at, self.duration
-                                ),
-                            );
-                        }
-                        match &a.kind {
-                            ActionKind::Broadcast { node, update } => {
-                                if node.0 >= b.nodes {
-                                    problem(
-                                        &field,
-                                        format!(
-                                            "broadcasts from {node}, but the nodes are n0 to n{}",
-                                            b.nodes.saturating_sub(1)
-                                        ),
-                                    );
-                                }
-                                if *update >= MAX_UPDATES {
-                                    problem(
-                                        &field,
-                                        format!(
-                                            "update id {update} is beyond the limit of {MAX_UPDATES} updates"
-                                        ),
-                                    );
-                                }
-                            }
-                            ActionKind::Fault(f) => {
-                                if let Err(e) = f.validate(b.nodes) {
-                                    problem(&field, e.to_string());
-                                }
-                            }
-                        }
-                    }
-                }
+                        ActionKind::Fault(_) => Ok(()),
+                    },
+                );
             }
+            Lab::Crdt(c) => c.validate(self.seed, self.duration, &mut problem),
         }
         if problems.is_empty() {
             Ok(())
@@ -355,10 +335,7 @@ impl Scenario {
 
     /// The kernel configuration for a broadcast scenario (faults are scheduled as actions).
     pub fn sim_config(&self, b: &BroadcastScenario) -> Result<SimConfig, ConfigError> {
-        Ok(
-            SimConfig::new(self.seed, b.topology.build(b.nodes, self.seed)?)
-                .with_default_link(b.link.clone()),
-        )
+        network_config(self.seed, b.nodes, &b.topology, &b.link)
     }
 
     /// The share-link fragment (without `#`), optionally naming a moment to open at.
@@ -391,6 +368,89 @@ impl Scenario {
             scenario: contents.value,
             at: contents.at_time_ns.map(SimTime),
         })
+    }
+}
+
+/// The kernel configuration for `nodes` nodes on `topology` with every link `link` (faults are
+/// scheduled as actions).
+pub(crate) fn network_config(
+    seed: u64,
+    nodes: u32,
+    topology: &TopologyKind,
+    link: &LinkParams,
+) -> Result<SimConfig, ConfigError> {
+    Ok(SimConfig::new(seed, topology.build(nodes, seed)?).with_default_link(link.clone()))
+}
+
+/// Checks a lab's node count (1 to `max_nodes`), topology and link parameters.
+pub(crate) fn validate_network(
+    nodes: u32,
+    max_nodes: u32,
+    topology: &TopologyKind,
+    link: &LinkParams,
+    seed: u64,
+    problem: &mut impl FnMut(&str, String),
+) {
+    if nodes == 0 || nodes > max_nodes {
+        problem(
+            "nodes",
+            format!("must be between 1 and {max_nodes}, but it is {nodes}"),
+        );
+    } else if let Err(e) = topology.build(nodes, seed) {
+        problem("topology", e.to_string());
+    }
+    if let Err(e) = link.validate() {
+        problem("link", e.to_string());
+    }
+}
+
+/// `Ok` if `node` is one of `nodes`; else says what `verb` named.
+pub(crate) fn node_in_range(node: NodeId, nodes: u32, verb: &str) -> Result<(), String> {
+    if node.0 < nodes {
+        Ok(())
+    } else {
+        Err(format!(
+            "{verb} {node}, but the nodes are n0 to n{}",
+            nodes.saturating_sub(1)
+        ))
+    }
+}
+
+/// Checks a lab's action list: its length, every time against the run's end, faults against
+/// the nodes, and every other action by the lab's own rule `check`.
+pub(crate) fn validate_actions(
+    actions: &[Action],
+    nodes: u32,
+    duration: SimDuration,
+    problem: &mut impl FnMut(&str, String),
+    check: impl Fn(&ActionKind) -> Result<(), String>,
+) {
+    if actions.len() > MAX_ACTIONS {
+        problem(
+            "actions",
+            format!(
+                "at most {MAX_ACTIONS} actions are supported, this has {}",
+                actions.len()
+            ),
+        );
+        return;
+    }
+    for (i, a) in actions.iter().enumerate() {
+        let field = format!("actions[{i}]");
+        if a.at > SimTime::ZERO + duration {
+            problem(
+                &field,
+                format!("happens at {} but the run ends at {duration}", a.at),
+            );
+        }
+        if let ActionKind::Fault(f) = &a.kind
+            && let Err(e) = f.validate(nodes)
+        {
+            problem(&field, e.to_string());
+        }
+        if let Err(message) = check(&a.kind) {
+            problem(&field, message);
+        }
     }
 }
 

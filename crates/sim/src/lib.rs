@@ -39,7 +39,7 @@ pub use node::{Ctx, Effect, Message, Node};
 pub use observers::{Counters, Histogram, LatencyHistogram, Recorder, TraceHash};
 pub use rng::SimRng;
 pub use sim::{
-    NetworkStats, NodeFactory, Pending, RunBudget, RunOutcome, Sim, SimConfig, Snapshot,
+    InFlight, NetworkStats, NodeFactory, Pending, RunBudget, RunOutcome, Sim, SimConfig, Snapshot,
 };
 pub use time::{LocalTime, SimDuration, SimTime};
 pub use topology::{MAX_LINKS, MAX_NODES, Topology};

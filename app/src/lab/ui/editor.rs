@@ -121,13 +121,16 @@ pub fn Editor() -> impl IntoView {
                 applied.set(String::new());
             }
             Ok(scenario) => {
-                let scenario::scenario::Lab::Broadcast(b) = &scenario.lab;
-                if b.nodes > BUILD_NOTICE_NODES {
+                let nodes = match &scenario.lab {
+                    scenario::scenario::Lab::Broadcast(b) => b.nodes,
+                    scenario::scenario::Lab::Crdt(c) => c.replicas,
+                };
+                if nodes > BUILD_NOTICE_NODES {
                     // Building a big network takes a moment: say so first, build on a later
                     // frame, once the message is on screen.
                     applied.set(format!(
                         "Building {} nodes…",
-                        crate::lab::format::count(b.nodes as u64)
+                        crate::lab::format::count(nodes as u64)
                     ));
                     request_animation_frame(move || {
                         request_animation_frame(move || apply_now(scenario));

@@ -12,5 +12,6 @@ use cap::Cap;
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 
+mod crdt;
 mod link;
 mod scenarios;
