@@ -11,6 +11,7 @@ pub mod explain;
 pub mod form;
 pub mod format;
 pub mod layout;
+pub mod live;
 pub mod pacing;
 pub mod palette;
 pub mod plot;

@@ -3,6 +3,7 @@
 //! states into a pixel buffer ([`crate::lab::raster`]) instead of one path per node.
 
 use crate::lab::layout::Point;
+use crate::lab::live::LiveRun;
 use crate::lab::palette::{Palette, Rgb, Theme};
 use crate::lab::raster::{self, Raster};
 use crate::lab::scene::{self, Detail, Knowledge, NodeLook};
@@ -98,12 +99,16 @@ impl Painter {
     }
 
     /// Draws the whole view. Returns the level of detail used.
-    pub fn paint(&mut self, canvas: &HtmlCanvasElement, session: &Session, theme: Theme) -> Detail {
+    pub fn paint<R: LiveRun>(
+        &mut self,
+        canvas: &HtmlCanvasElement,
+        session: &Session<R>,
+        theme: Theme,
+    ) -> Detail {
         let (width, height, dpr) = Self::fit_canvas(canvas);
         let run = session.run();
-        let sim = run.sim();
-        let nodes = sim.node_count();
-        let in_flight = sim.pending().messages_in_flight;
+        let nodes = run.node_count();
+        let in_flight = run.in_flight_count();
         let detail = scene::detail(nodes, in_flight);
         let Some(ctx) = context(canvas) else {
             return detail;
@@ -129,7 +134,7 @@ impl Painter {
         ctx.set_fill_style_str(&palette.background.css());
         ctx.fill_rect(0.0, 0.0, width as f64, height as f64);
 
-        let links = sim.topology().link_count();
+        let links = run.topology().link_count();
         if links <= scene::MAX_DRAWN_LINKS {
             let links_key = (width, height, session.layout_id, theme);
             if self.links.as_ref().is_none_or(|(k, _)| *k != links_key) {
@@ -145,7 +150,7 @@ impl Painter {
             }
         }
 
-        let looks = scene::node_looks(run);
+        let looks = run.node_looks();
         match detail {
             Detail::Messages => {
                 // Messages under the nodes: they leave from and disappear into them.
@@ -206,14 +211,14 @@ impl Painter {
     }
 }
 
-fn draw_links(
+fn draw_links<R: LiveRun>(
     ctx: &CanvasRenderingContext2d,
-    session: &Session,
+    session: &Session<R>,
     geometry: &Geometry,
     palette: &Palette,
     nodes: u32,
 ) {
-    let topology = session.run().sim().topology();
+    let topology = session.run().topology();
     let alpha = if nodes > scene::DETAIL_MAX_NODES {
         0.18
     } else {
@@ -238,6 +243,7 @@ fn draw_links(
 fn label_colour(palette: &Palette, knowledge: Knowledge, up: bool) -> Rgb {
     match (up, knowledge) {
         (true, Knowledge::Latest) => palette.background,
+        (true, Knowledge::State(n)) => palette.label_on(palette.state(n)),
         _ => palette.text,
     }
 }
@@ -279,6 +285,7 @@ fn draw_nodes(
             (true, Knowledge::Latest) => palette.latest,
             (true, Knowledge::Older) => palette.older,
             (true, Knowledge::Unaware) => palette.background,
+            (true, Knowledge::State(n)) => palette.state(n),
         };
         ctx.set_fill_style_str(&fill.css());
         ctx.fill();
@@ -287,6 +294,7 @@ fn draw_nodes(
             (true, Knowledge::Latest) => palette.latest,
             (true, Knowledge::Older) => palette.latest,
             (true, Knowledge::Unaware) => palette.unaware,
+            (true, Knowledge::State(_)) => palette.text,
         };
         ctx.set_stroke_style_str(&stroke.css());
         ctx.stroke();
@@ -307,9 +315,9 @@ fn draw_nodes(
     }
 }
 
-fn draw_messages(
+fn draw_messages<R: LiveRun>(
     ctx: &CanvasRenderingContext2d,
-    session: &Session,
+    session: &Session<R>,
     geometry: &Geometry,
     palette: &Palette,
 ) {
@@ -318,7 +326,7 @@ fn draw_messages(
     let dpr = geometry.dpr;
     let size = (geometry.radius * 0.4).clamp(2.5 * dpr, 5.0 * dpr);
     ctx.begin_path();
-    for m in run.sim().messages_in_flight() {
+    for m in run.messages_in_flight() {
         let (Some(&from), Some(&to)) = (
             geometry.points.get(m.from.index()),
             geometry.points.get(m.to.index()),

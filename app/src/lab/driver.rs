@@ -4,7 +4,7 @@
 //! The wall clock is passed in as a function (`performance.now()` in the browser, a counter in
 //! tests), so the slicing is tested natively and never depends on how fast the machine is.
 
-use scenario::BroadcastRun;
+use crate::lab::live::LiveRun;
 use sim::{RunBudget, RunOutcome, SimTime};
 
 /// How much work one animation frame may do.
@@ -36,21 +36,21 @@ pub struct Slice {
 
 /// Runs `run` towards `target` in chunks, checking `wall_ms()` after each chunk and stopping
 /// once `budget.max_ms` have passed since the slice began.
-pub fn advance_towards(
-    run: &mut BroadcastRun,
+pub fn advance_towards<R: LiveRun>(
+    run: &mut R,
     target: SimTime,
     budget: SliceBudget,
     mut wall_ms: impl FnMut() -> f64,
 ) -> Slice {
     let started = wall_ms();
-    let before = run.sim().events_processed();
+    let before = run.events_processed();
     let target = target.min(run.end());
     loop {
         let outcome = run.advance(RunBudget {
             until: target,
             max_events: budget.chunk_events.max(1),
         });
-        let events = run.sim().events_processed() - before;
+        let events = run.events_processed() - before;
         if outcome != RunOutcome::EventBudgetSpent {
             return Slice {
                 reached: true,
@@ -68,22 +68,23 @@ pub fn advance_towards(
 
 /// Processes exactly one event (the clock jumps to it); at the end of the run, does nothing.
 /// Returns whether an event was processed.
-pub fn step_one(run: &mut BroadcastRun) -> bool {
+pub fn step_one<R: LiveRun>(run: &mut R) -> bool {
     if run.is_finished() {
         return false;
     }
-    let before = run.sim().events_processed();
+    let before = run.events_processed();
     let end = run.end();
     run.advance(RunBudget {
         until: end,
         max_events: 1,
     });
-    run.sim().events_processed() > before
+    run.events_processed() > before
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scenario::BroadcastRun;
     use scenario::scenario::broadcast_presets;
 
     fn run_of(preset: usize) -> BroadcastRun {

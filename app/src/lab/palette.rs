@@ -48,6 +48,9 @@ pub struct Palette {
     pub selection: Rgb,
     /// Shades of partition groups.
     pub groups: [Rgb; 4],
+    /// Fills of distinct replica states in the CRDT lab (state A, B, C …), each at least 3:1
+    /// against the background.
+    pub states: [Rgb; 6],
 }
 
 impl Palette {
@@ -70,6 +73,14 @@ impl Palette {
                     Rgb(0x10, 0xb9, 0x81),
                     Rgb(0xa8, 0x55, 0xf7),
                 ],
+                states: [
+                    Rgb(0x1f, 0x4f, 0xbf),
+                    Rgb(0xb4, 0x53, 0x09),
+                    Rgb(0x04, 0x78, 0x57),
+                    Rgb(0x7e, 0x22, 0xce),
+                    Rgb(0xbe, 0x18, 0x5d),
+                    Rgb(0x0e, 0x74, 0x90),
+                ],
             },
             Theme::Dark => Palette {
                 background: Rgb(0x1b, 0x1e, 0x26),
@@ -87,7 +98,30 @@ impl Palette {
                     Rgb(0x34, 0xd3, 0x99),
                     Rgb(0xc0, 0x84, 0xfc),
                 ],
+                states: [
+                    Rgb(0x8f, 0xb0, 0xff),
+                    Rgb(0xfb, 0x92, 0x3c),
+                    Rgb(0x4a, 0xde, 0x80),
+                    Rgb(0xd8, 0xb4, 0xfe),
+                    Rgb(0xf4, 0x72, 0xb6),
+                    Rgb(0x22, 0xd3, 0xee),
+                ],
             },
+        }
+    }
+
+    /// The fill of distinct state `state` (cycling past six; the state's letter tells them
+    /// apart).
+    pub fn state(&self, state: u32) -> Rgb {
+        self.states[state as usize % self.states.len()]
+    }
+
+    /// Whichever of the text and background colours reads better on `fill`.
+    pub fn label_on(&self, fill: Rgb) -> Rgb {
+        if contrast(self.text, fill) >= contrast(self.background, fill) {
+            self.text
+        } else {
+            self.background
         }
     }
 
@@ -142,6 +176,14 @@ mod tests {
                 assert!(ratio >= 3.0, "{theme:?} {name}: {ratio:.2}");
             }
             assert!(contrast(p.text, p.background) >= 4.5, "{theme:?} text");
+            for (i, &fill) in p.states.iter().enumerate() {
+                let ratio = contrast(fill, p.background);
+                assert!(ratio >= 3.0, "{theme:?} state {i}: {ratio:.2}");
+                assert!(
+                    contrast(p.label_on(fill), fill) >= 3.0,
+                    "{theme:?} label on state {i}"
+                );
+            }
         }
     }
 }

@@ -109,6 +109,7 @@ pub fn paint_nodes(
                 raster.outline(x0, y0, size, palette.unaware);
             }
             Knowledge::Unaware => raster.square(x0, y0, size, palette.unaware, 110),
+            Knowledge::State(n) => raster.square(x0, y0, size, palette.state(n), 255),
         }
     }
 }

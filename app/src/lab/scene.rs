@@ -24,6 +24,8 @@ pub enum Knowledge {
     Older,
     /// Knows the latest update: filled.
     Latest,
+    /// CRDT lab: holds distinct state number `n` (replicas with equal states share it).
+    State(u32),
 }
 
 /// How one node is drawn.
@@ -92,6 +94,7 @@ pub fn census(looks: &[NodeLook]) -> Census {
             Knowledge::Latest => c.latest += 1,
             Knowledge::Older => c.older += 1,
             Knowledge::Unaware => c.unaware += 1,
+            Knowledge::State(_) => {}
         }
         if !look.up {
             c.crashed += 1;

@@ -5,9 +5,10 @@
 
 use crate::lab::driver::{self, Slice, SliceBudget};
 use crate::lab::layout::{self, Point};
+use crate::lab::live::LiveRun;
 use crate::lab::pacing::{DEFAULT_SPEED, Pacer};
 use crate::lab::scene;
-use scenario::scenario::{Lab, ScenarioError};
+use scenario::scenario::{ScenarioError, TopologyKind};
 use scenario::{BroadcastRun, Scenario};
 use sim::{Fault, NodeId, RestartMode, SimTime};
 
@@ -43,9 +44,10 @@ pub struct FrameReport {
     pub changed: bool,
 }
 
-/// A live lab run and everything the page needs around it.
-pub struct Session {
-    run: BroadcastRun,
+/// A live lab run and everything the page needs around it. Generic over the lab's run; the
+/// network lab's is the default.
+pub struct Session<R: LiveRun = BroadcastRun> {
+    run: R,
     layout: Vec<Point>,
     spacing: f64,
     /// Bumped whenever the layout changes (a new topology), so drawings can cache by it.
@@ -57,10 +59,10 @@ pub struct Session {
     selected: Option<NodeId>,
 }
 
-impl Session {
+impl<R: LiveRun> Session<R> {
     /// A paused session at time zero of `scenario`.
-    pub fn new(scenario: &Scenario) -> Result<Session, ScenarioError> {
-        let run = BroadcastRun::new(scenario)?;
+    pub fn new(scenario: &Scenario) -> Result<Self, ScenarioError> {
+        let run = R::start(scenario)?;
         let (layout, spacing) = layout_of(&run);
         Ok(Session {
             run,
@@ -77,8 +79,8 @@ impl Session {
     /// Replaces the run with a new scenario (the editor's Apply, a preset). On error the current
     /// run is kept untouched.
     pub fn load(&mut self, scenario: &Scenario) -> Result<(), ScenarioError> {
-        let run = BroadcastRun::new(scenario)?;
-        let same_graph = same_topology(self.run.scenario(), scenario);
+        let run = R::start(scenario)?;
+        let same_graph = same_topology::<R>(self.run.scenario(), scenario);
         self.run = run;
         if !same_graph {
             let (layout, spacing) = layout_of(&self.run);
@@ -86,10 +88,7 @@ impl Session {
             self.spacing = spacing;
             self.layout_id += 1;
         }
-        if self
-            .selected
-            .is_some_and(|n| n.0 >= self.run.sim().node_count())
-        {
+        if self.selected.is_some_and(|n| n.0 >= self.run.node_count()) {
             self.selected = None;
         }
         self.mode = Mode::Paused;
@@ -98,8 +97,12 @@ impl Session {
     }
 
     /// The run.
-    pub fn run(&self) -> &BroadcastRun {
+    pub fn run(&self) -> &R {
         &self.run
+    }
+    /// The run, to act on it (actions are recorded into its scenario).
+    pub fn run_mut(&mut self) -> &mut R {
+        &mut self.run
     }
     /// The scenario with every recorded action (what Share shares).
     pub fn scenario(&self) -> &Scenario {
@@ -136,7 +139,7 @@ impl Session {
 
     /// Selects a node (or none); ids beyond the run are ignored.
     pub fn select(&mut self, node: Option<NodeId>) {
-        self.selected = node.filter(|n| n.0 < self.run.sim().node_count());
+        self.selected = node.filter(|n| n.0 < self.run.node_count());
     }
 
     /// Play if paused (from the start again if finished), pause otherwise.
@@ -171,7 +174,7 @@ impl Session {
     /// Back to time zero of the same scenario, recorded actions included; paused.
     pub fn reset(&mut self) {
         let scenario = self.run.scenario().clone();
-        if let Ok(run) = BroadcastRun::new(&scenario) {
+        if let Ok(run) = R::start(&scenario) {
             self.run = run;
         }
         self.pause();
@@ -227,25 +230,15 @@ impl Session {
     }
 
     /// The selected node, or an explanation for the button's status line.
-    fn need_selection(&self) -> Result<NodeId, String> {
+    pub fn need_selection(&self) -> Result<NodeId, String> {
         self.selected
             .ok_or_else(|| "Select a node first: click it in the view or type its number.".into())
-    }
-
-    /// The selected node broadcasts a new update now; says what happened.
-    pub fn broadcast_from_selected(&mut self) -> Result<String, String> {
-        let node = self.need_selection()?;
-        let update = self.run.broadcast_now(node).map_err(|e| e.to_string())?;
-        Ok(format!(
-            "{node} broadcasts update u{update} at {}.",
-            crate::lab::format::time_ns(self.run.now().0)
-        ))
     }
 
     /// Crashes the selected node if it is up, restarts it (with `mode`) if it is down.
     pub fn crash_or_restart_selected(&mut self, mode: RestartMode) -> Result<String, String> {
         let node = self.need_selection()?;
-        let fault = if self.run.sim().is_up(node) {
+        let fault = if self.run.is_up(node) {
             Fault::Crash(node)
         } else {
             Fault::Restart { node, mode }
@@ -255,7 +248,7 @@ impl Session {
 
     /// Splits the nodes into two halves by id (`n0…` and `…n(N-1)`), which cannot talk across.
     pub fn split_in_halves(&mut self) -> Result<String, String> {
-        let n = self.run.sim().node_count();
+        let n = self.run.node_count();
         if n < 2 {
             return Err("A split needs at least two nodes.".into());
         }
@@ -267,7 +260,8 @@ impl Session {
         self.fault(Fault::HealAll)
     }
 
-    fn fault(&mut self, fault: Fault) -> Result<String, String> {
+    /// Applies a fault verb now; says what happened.
+    pub fn fault(&mut self, fault: Fault) -> Result<String, String> {
         let text = fault.describe();
         self.run.fault_now(fault).map_err(|e| e.to_string())?;
         let mut said = format!(
@@ -287,7 +281,20 @@ impl Session {
     }
 }
 
-fn capitalise(text: &str) -> String {
+impl Session<BroadcastRun> {
+    /// The selected node broadcasts a new update now; says what happened.
+    pub fn broadcast_from_selected(&mut self) -> Result<String, String> {
+        let node = self.need_selection()?;
+        let update = self.run.broadcast_now(node).map_err(|e| e.to_string())?;
+        Ok(format!(
+            "{node} broadcasts update u{update} at {}.",
+            crate::lab::format::time_ns(self.run.now().0)
+        ))
+    }
+}
+
+/// `text` with its first letter in upper case.
+pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -302,21 +309,19 @@ fn report(slice: Slice, time_moved: bool) -> FrameReport {
     }
 }
 
-fn layout_of(run: &BroadcastRun) -> (Vec<Point>, f64) {
-    let params = run.params();
-    let points = layout::layout(&params.topology, params.nodes, run.sim().topology());
+fn layout_of<R: LiveRun>(run: &R) -> (Vec<Point>, f64) {
+    let (nodes, kind) = R::network_of(run.scenario())
+        .unwrap_or((run.node_count(), TopologyKind::Random { mean_degree: 0.0 }));
+    let points = layout::layout(&kind, nodes, run.topology());
     let spacing = scene::spacing_estimate(&points);
     (points, spacing)
 }
 
-fn same_topology(a: &Scenario, b: &Scenario) -> bool {
-    let (Lab::Broadcast(x), Lab::Broadcast(y)) = (&a.lab, &b.lab) else {
+fn same_topology<R: LiveRun>(a: &Scenario, b: &Scenario) -> bool {
+    let (Some((n, x)), Some((m, y))) = (R::network_of(a), R::network_of(b)) else {
         return false;
     };
-    x.nodes == y.nodes
-        && x.topology == y.topology
-        && (a.seed == b.seed
-            || !matches!(x.topology, scenario::scenario::TopologyKind::Random { .. }))
+    n == m && x == y && (a.seed == b.seed || !matches!(x, TopologyKind::Random { .. }))
 }
 
 #[cfg(test)]
@@ -435,7 +440,7 @@ mod tests {
         let mut s = session(0);
         s.step();
         let mut bad = broadcast_presets()[0].scenario.clone();
-        let Lab::Broadcast(b) = &mut bad.lab else {
+        let scenario::scenario::Lab::Broadcast(b) = &mut bad.lab else {
             panic!("a broadcast scenario")
         };
         b.nodes = 0;

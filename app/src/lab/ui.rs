@@ -4,28 +4,29 @@
 
 mod editor;
 mod inspector;
-mod panels;
-mod transport;
+pub mod panels;
+pub mod transport;
 
 use crate::lab::canvas::{self, Painter};
 use crate::lab::format;
+use crate::lab::live::LiveRun;
 use crate::lab::scene;
 use crate::lab::session::{Mode, Session};
 use crate::lab::share::{self, Opening};
 use leptos::html;
 use leptos::prelude::*;
-use scenario::Scenario;
+use scenario::{BroadcastRun, Scenario};
 use sim::NodeId;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-/// Everything the lab's components share. `Copy`: handles into the reactive arena.
-#[derive(Clone, Copy)]
-pub struct LabContext {
+/// Everything a lab's components share. `Copy`: handles into the reactive arena. Generic over
+/// the lab's run (the network lab's by default).
+pub struct LabContext<R: LiveRun + 'static = BroadcastRun> {
     /// The live session.
-    pub session: StoredValue<Session, LocalStorage>,
+    pub session: StoredValue<Session<R>, LocalStorage>,
     /// Bumped whenever the session changed in a way the text around the canvas may show.
     pub version: RwSignal<u64>,
     /// Bumped when the scenario was replaced (preset, Apply, share link), for the editor.
@@ -38,22 +39,41 @@ pub struct LabContext {
     pub dirty: StoredValue<bool>,
 }
 
-impl LabContext {
+impl<R: LiveRun + 'static> Clone for LabContext<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R: LiveRun + 'static> Copy for LabContext<R> {}
+
+impl<R: LiveRun + 'static> LabContext<R> {
+    /// A context around a new session.
+    pub fn new(session: Session<R>) -> Self {
+        LabContext {
+            session: StoredValue::new_local(session),
+            version: RwSignal::new(0),
+            scenario_version: RwSignal::new(0),
+            actions_version: RwSignal::new(0),
+            status: RwSignal::new(String::new()),
+            dirty: StoredValue::new(true),
+        }
+    }
+
     /// Reads the session (tracking `version`, so the caller re-runs on every change).
-    pub fn read<T>(&self, f: impl FnOnce(&Session) -> T) -> T {
+    pub fn read<T>(&self, f: impl FnOnce(&Session<R>) -> T) -> T {
         self.version.track();
         self.session.with_value(f)
     }
 
     /// Changes the session, then marks everything for an update. `None` once the page is gone.
-    pub fn change<T>(&self, f: impl FnOnce(&mut Session) -> T) -> Option<T> {
+    pub fn change<T>(&self, f: impl FnOnce(&mut Session<R>) -> T) -> Option<T> {
         let out = self.session.try_update_value(f);
         self.touch();
         out
     }
 
     /// Changes the session for a control (the result, if any, is not needed).
-    pub fn update(&self, f: impl FnOnce(&mut Session)) {
+    pub fn update(&self, f: impl FnOnce(&mut Session<R>)) {
         self.change(f);
     }
 
@@ -73,7 +93,7 @@ impl LabContext {
     }
 
     /// Runs an action button's effect and shows what it said.
-    pub fn act(&self, f: impl FnOnce(&mut Session) -> Result<String, String>) {
+    pub fn act(&self, f: impl FnOnce(&mut Session<R>) -> Result<String, String>) {
         let said = match self.change(f) {
             Some(Ok(text)) => {
                 self.actions_version.update(|v| *v += 1);
@@ -86,10 +106,14 @@ impl LabContext {
     }
 }
 
-/// What the lab starts with: the scenario, the moment to pause at, and any broken-link message.
-fn opening(shared: Option<&str>) -> (Session, Option<sim::SimTime>, Option<String>) {
+/// What a lab starts with: the scenario (the link's, else `default`), the moment to pause at,
+/// and any broken-link message.
+pub fn opening<R: LiveRun>(
+    shared: Option<&str>,
+    default: fn() -> Scenario,
+) -> (Session<R>, Option<sim::SimTime>, Option<String>) {
     let default = || {
-        Session::new(&scenario::default_scenario())
+        Session::new(&default())
             .unwrap_or_else(|e| unreachable!("the default scenario is valid: {e}"))
     };
     match shared.map(share::open) {
@@ -108,18 +132,12 @@ pub fn Lab(
     /// A share-link fragment to open.
     shared: Option<String>,
 ) -> impl IntoView {
-    let (mut session, seek_to, broken) = opening(shared.as_deref());
+    let (mut session, seek_to, broken) =
+        opening::<BroadcastRun>(shared.as_deref(), scenario::default_scenario);
     if let Some(at) = seek_to {
         session.seek(at);
     }
-    let lab = LabContext {
-        session: StoredValue::new_local(session),
-        version: RwSignal::new(0),
-        scenario_version: RwSignal::new(0),
-        actions_version: RwSignal::new(0),
-        status: RwSignal::new(String::new()),
-        dirty: StoredValue::new(true),
-    };
+    let lab = LabContext::new(session);
     provide_context(lab);
     let broken = RwSignal::new(broken);
     let canvas_ref = NodeRef::<html::Canvas>::new();
@@ -127,7 +145,12 @@ pub fn Lab(
     let painter = StoredValue::new_local(Painter::default());
     let help_ref = NodeRef::<html::Dialog>::new();
 
-    start_animation_loop(lab, canvas_ref, plot_ref, painter);
+    let mut plot = PlotSchedule::default();
+    start_animation_loop(lab, canvas_ref, painter, move |timestamp| {
+        if let Some(canvas) = plot_ref.get_untracked() {
+            plot.paint_if_due(&canvas, lab, timestamp);
+        }
+    });
     install_shortcuts(lab, help_ref);
 
     let on_canvas_click = move |ev: leptos::ev::MouseEvent| {
@@ -178,7 +201,7 @@ pub fn Lab(
                 <editor::Editor />
             </section>
             <section class="lab-stage" aria-label="Live view">
-                <transport::Transport help=help_ref />
+                <transport::Transport lab=lab help=help_ref />
                 <figure class="lab-figure">
                     <canvas
                         class="lab-canvas"
@@ -202,7 +225,7 @@ pub fn Lab(
                 <panels::Summary />
                 <inspector::Inspector />
                 <panels::Explainer />
-                <panels::SharePanel />
+                <panels::SharePanel lab=lab />
             </section>
         </div>
         <transport::ShortcutsDialog dialog=help_ref />
@@ -224,19 +247,20 @@ fn Legend() -> impl IntoView {
     }
 }
 
-/// Advances and paints the session on every animation frame while the page shows the lab.
-fn start_animation_loop(
-    lab: LabContext,
+/// Advances and paints the session on every animation frame while the page shows the lab;
+/// `after_paint` draws whatever else the lab shows per frame (its plots), given the frame's
+/// timestamp.
+pub fn start_animation_loop<R: LiveRun + 'static>(
+    lab: LabContext<R>,
     canvas_ref: NodeRef<html::Canvas>,
-    plot_ref: NodeRef<html::Canvas>,
     painter: StoredValue<Painter, LocalStorage>,
+    mut after_paint: impl FnMut(f64) + 'static,
 ) {
     type FrameClosure = Closure<dyn FnMut(f64)>;
     let slot: Rc<RefCell<Option<FrameClosure>>> = Rc::new(RefCell::new(None));
     let next = Rc::clone(&slot);
     let performance = web_sys::window().and_then(|w| w.performance());
     let mut last_paint_key: Option<(i32, i32, crate::lab::palette::Theme)> = None;
-    let mut plot = PlotSchedule::default();
     let mut last_text_ms = f64::NEG_INFINITY;
     let frame = Closure::new(move |timestamp: f64| {
         let now = || performance.as_ref().map_or(timestamp, |p| p.now());
@@ -259,9 +283,7 @@ fn start_animation_loop(
                 });
             }
         }
-        if let Some(canvas) = plot_ref.get_untracked() {
-            plot.paint_if_due(&canvas, lab, timestamp);
-        }
+        after_paint(timestamp);
         // The text around the view follows at most ten times a second while playing (nobody
         // reads faster, and big runs spend the time better simulating), at once otherwise.
         let playing = lab.session.try_with_value(|s| s.mode()) == Some(Mode::Playing);
@@ -327,7 +349,7 @@ impl PlotSchedule {
 
 /// Space: play/pause; `.`: step; `r`: reset; `?`: the shortcuts dialog. Ignored while typing in
 /// a field or with a modifier held.
-fn install_shortcuts(lab: LabContext, help: NodeRef<html::Dialog>) {
+pub fn install_shortcuts<R: LiveRun + 'static>(lab: LabContext<R>, help: NodeRef<html::Dialog>) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
             return;
@@ -383,7 +405,7 @@ pub fn mode_word(mode: Mode, finished: bool) -> &'static str {
 }
 
 /// Formats `now / end` for the clock.
-pub fn clock_text(session: &Session) -> String {
+pub fn clock_text<R: LiveRun>(session: &Session<R>) -> String {
     format!(
         "{} / {}",
         format::time_ns(session.run().now().0),

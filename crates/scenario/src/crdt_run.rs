@@ -231,6 +231,7 @@ trait Replicas {
     fn schedule(&mut self, action: &Action) -> Result<(), ConfigError>;
     fn now(&self) -> SimTime;
     fn events_processed(&self) -> u64;
+    fn events_pending(&self) -> u64;
     fn node_count(&self) -> u32;
     fn is_up(&self, node: NodeId) -> bool;
     fn topology(&self) -> &Topology;
@@ -332,6 +333,9 @@ impl<C: LabType> Replicas for World<C> {
     }
     fn events_processed(&self) -> u64 {
         self.sim.events_processed()
+    }
+    fn events_pending(&self) -> u64 {
+        self.sim.pending().events as u64
     }
     fn node_count(&self) -> u32 {
         self.sim.node_count()
@@ -731,6 +735,10 @@ impl CrdtRun {
     pub fn events_processed(&self) -> u64 {
         self.main().events_processed()
     }
+    /// Events waiting in the chosen mode's queue.
+    pub fn events_pending(&self) -> u64 {
+        self.main().events_pending()
+    }
     /// How many replicas.
     pub fn node_count(&self) -> u32 {
         self.main().node_count()
@@ -750,6 +758,10 @@ impl CrdtRun {
     /// The chosen mode's messages on the wire.
     pub fn messages_in_flight(&self) -> Vec<InFlight> {
         self.main().messages_in_flight()
+    }
+    /// The chosen mode's message accounting.
+    pub fn network_stats(&self) -> NetworkStats {
+        self.main().stats()
     }
     /// The chosen mode's message counters.
     pub fn counters(&self) -> &Counters {

@@ -2,6 +2,7 @@
 
 use super::LabContext;
 use crate::lab::format;
+use crate::lab::live::LiveRun;
 use crate::lab::share;
 use leptos::prelude::*;
 use sim::RestartMode;
@@ -158,10 +159,13 @@ pub fn Explainer() -> impl IntoView {
     }
 }
 
-/// Share: the link to this scenario (and, optionally, this moment), copied and shown.
+/// Share: the link to this scenario (and, optionally, this moment), copied and shown (any
+/// lab's).
 #[component]
-pub fn SharePanel() -> impl IntoView {
-    let lab = expect_context::<LabContext>();
+pub fn SharePanel<R: LiveRun + 'static>(
+    /// The lab.
+    lab: LabContext<R>,
+) -> impl IntoView {
     let link = RwSignal::new(String::new());
     let said = RwSignal::new(String::new());
     let at_moment = RwSignal::new(false);

@@ -2,18 +2,20 @@
 
 use super::{LabContext, clock_text, mode_word};
 use crate::lab::format;
+use crate::lab::live::LiveRun;
 use crate::lab::pacing::{self, STOPS};
 use crate::lab::session::Mode;
 use leptos::html;
 use leptos::prelude::*;
 
-/// The transport bar above the live view.
+/// The transport bar above the live view (any lab's).
 #[component]
-pub fn Transport(
+pub fn Transport<R: LiveRun + 'static>(
+    /// The lab.
+    lab: LabContext<R>,
     /// The shortcuts dialog, opened by the `?` button.
     help: NodeRef<html::Dialog>,
 ) -> impl IntoView {
-    let lab = expect_context::<LabContext>();
     let speed = move || lab.read(|s| s.speed);
     let on_speed = move |ev: leptos::ev::Event| {
         if let Ok(position) = event_target_value(&ev).parse::<u32>() {
@@ -124,9 +126,9 @@ pub fn Transport(
             <p
                 class="transport-clock"
                 id="lab-status"
-                data-trace-hash=move || lab.read(|s| s.run().trace_hash().hex())
+                data-trace-hash=move || lab.read(|s| s.run().trace_hash_hex())
                 data-sim-time-ns=move || lab.read(|s| s.run().now().0.to_string())
-                data-events=move || lab.read(|s| s.run().sim().events_processed().to_string())
+                data-events=move || lab.read(|s| s.run().events_processed().to_string())
                 data-mode=move || lab.read(|s| mode_word(s.mode(), s.is_finished()))
             >
                 <span class="clock-label">"Simulated time "</span>
@@ -149,12 +151,12 @@ pub fn Transport(
                 <dl>
                     <dt>"Events processed"</dt>
                     <dd id="lab-events">
-                        {move || lab.read(|s| format::count(s.run().sim().events_processed()))}
+                        {move || lab.read(|s| format::count(s.run().events_processed()))}
                     </dd>
                     <dt>"Events pending"</dt>
-                    <dd>{move || lab.read(|s| format::count(s.run().sim().pending().events as u64))}</dd>
+                    <dd>{move || lab.read(|s| format::count(s.run().events_pending()))}</dd>
                     <dt>"Trace hash"</dt>
-                    <dd><code id="lab-trace-hash">{move || lab.read(|s| s.run().trace_hash().hex())}</code></dd>
+                    <dd><code id="lab-trace-hash">{move || lab.read(|s| s.run().trace_hash_hex())}</code></dd>
                     <dt>"Seed"</dt>
                     <dd>{move || lab.read(|s| s.scenario().seed.to_string())}</dd>
                 </dl>
