@@ -1,0 +1,23 @@
+//! # `energy` — power, energy and carbon models for Continuum
+//!
+//! - [`units`]: quantities as types (watts, joules, kWh, gCO₂e, …) with only the arithmetic
+//!   that makes physical sense.
+//! - [`power`]: power as a function of utilisation — linear, and measured SPECpower curves.
+//! - [`integrate`]: energy as the integral of power over a piecewise-constant utilisation.
+//!
+//! Every default number cites its source in a doc comment. Nothing here panics on a user's
+//! input: bad values are an [`EnergyError`] whose message says what to change. Pure Rust, no
+//! DOM; float math that is not `+ − × ÷ √` goes through `libm`, so native and WASM agree.
+
+pub mod error;
+pub mod integrate;
+pub mod power;
+pub mod units;
+
+pub use error::EnergyError;
+pub use integrate::{UtilisationStep, energy_between, energy_of_steps, mean_power};
+pub use power::{MeasuredCurve, PowerModel, Utilisation};
+pub use units::{
+    Bytes, Farads, Gigabytes, GramsCo2e, GramsCo2ePerKwh, Hertz, Joules, JoulesPerBit,
+    KilowattHours, KwhPerGigabyte, KwhPerMinute, Seconds, Volts, Watts,
+};

@@ -1,0 +1,3 @@
+//! Integration and property tests for the energy models.
+
+mod power;
