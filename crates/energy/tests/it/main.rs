@@ -1,3 +1,4 @@
 //! Integration and property tests for the energy models.
 
+mod dvfs;
 mod power;
