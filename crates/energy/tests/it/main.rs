@@ -2,3 +2,4 @@
 
 mod dvfs;
 mod power;
+mod streaming;
