@@ -8,6 +8,7 @@
 //! - [`coefficients`]: network, device and data-centre intensities, PUE, grid carbon intensity
 //!   and countries' electricity use, each with its source and year.
 //! - [`streaming`]: the energy of a video, every step of the arithmetic shown.
+//! - [`ledger`]: the energy ledger, a `sim::Observer` charging nodes and messages.
 //!
 //! Every default number cites its source in a doc comment. Nothing here panics on a user's
 //! input: bad values are an [`EnergyError`] whose message says what to change. Pure Rust, no
@@ -17,6 +18,7 @@ pub mod coefficients;
 pub mod dvfs;
 pub mod error;
 pub mod integrate;
+pub mod ledger;
 pub mod power;
 pub mod streaming;
 pub mod units;
@@ -24,6 +26,7 @@ pub mod units;
 pub use dvfs::{LevelEnergy, PState, Processor, RaceToIdle};
 pub use error::EnergyError;
 pub use integrate::{UtilisationStep, energy_between, energy_of_steps, mean_power};
+pub use ledger::{EnergyLedger, LedgerConfig, LedgerTotals, MessageEnergy, NodeEnergy};
 pub use power::{MeasuredCurve, PowerModel, Utilisation};
 pub use streaming::{CoefficientSet, Row, StreamingReport, Video, calculate};
 pub use units::{
