@@ -41,12 +41,12 @@ pub enum EnergyError {
         /// What is wrong, in words.
         reason: String,
     },
-    /// A placement that cannot fit: a VM larger than any host.
-    DoesNotFit {
-        /// The VM's index.
-        vm: usize,
-        /// Its demand, as a fraction of one host.
-        demand: f64,
+    /// The VMs' demand needs more hosts than the fleet has.
+    NotEnoughHosts {
+        /// Hosts the packing needed (at least).
+        needed: usize,
+        /// Hosts available.
+        hosts: usize,
     },
 }
 
@@ -69,9 +69,9 @@ impl fmt::Display for EnergyError {
                 "the task needs {needed_s} s even at the fastest level but the period is {period_s} s: lengthen the period or shorten the task"
             ),
             EnergyError::InvalidSeries { reason } => write!(f, "utilisation series: {reason}"),
-            EnergyError::DoesNotFit { vm, demand } => write!(
+            EnergyError::NotEnoughHosts { needed, hosts } => write!(
                 f,
-                "VM {vm} asks for {demand} of a host, more than a whole host: split it or use larger hosts"
+                "the VMs need at least {needed} hosts but there are {hosts}: add hosts or remove VMs"
             ),
         }
     }

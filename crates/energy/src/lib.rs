@@ -9,12 +9,14 @@
 //!   and countries' electricity use, each with its source and year.
 //! - [`streaming`]: the energy of a video, every step of the arithmetic shown.
 //! - [`ledger`]: the energy ledger, a `sim::Observer` charging nodes and messages.
+//! - [`consolidation`]: VMs on hosts — spread, first-fit decreasing, pack and switch off.
 //!
 //! Every default number cites its source in a doc comment. Nothing here panics on a user's
 //! input: bad values are an [`EnergyError`] whose message says what to change. Pure Rust, no
 //! DOM; float math that is not `+ − × ÷ √` goes through `libm`, so native and WASM agree.
 
 pub mod coefficients;
+pub mod consolidation;
 pub mod dvfs;
 pub mod error;
 pub mod integrate;
@@ -23,6 +25,7 @@ pub mod power;
 pub mod streaming;
 pub mod units;
 
+pub use consolidation::{Experiment, HostSpec, MigrationCost, Outcome, Policy, SlotOutcome};
 pub use dvfs::{LevelEnergy, PState, Processor, RaceToIdle};
 pub use error::EnergyError;
 pub use integrate::{UtilisationStep, energy_between, energy_of_steps, mean_power};
