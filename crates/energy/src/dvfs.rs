@@ -27,8 +27,10 @@ pub struct PState {
     pub voltage: Volts,
 }
 
-/// A processor with DVFS levels and a power model.
+/// A processor with DVFS levels and a power model. Deserialising checks it like
+/// [`Processor::new`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "ProcessorData")]
 pub struct Processor {
     /// Its name.
     pub name: String,
@@ -41,6 +43,31 @@ pub struct Processor {
     pub static_power: Watts,
     /// Power while idle (in a sleep state) after the task has finished.
     pub idle_power: Watts,
+}
+
+/// A [`Processor`] as it arrives from outside, before it is checked.
+#[derive(Deserialize)]
+struct ProcessorData {
+    name: String,
+    source: String,
+    levels: Vec<PState>,
+    capacitance: Farads,
+    static_power: Watts,
+    idle_power: Watts,
+}
+
+impl TryFrom<ProcessorData> for Processor {
+    type Error = EnergyError;
+    fn try_from(d: ProcessorData) -> Result<Processor, EnergyError> {
+        Processor::new(
+            d.name,
+            d.source,
+            d.levels,
+            d.capacitance,
+            d.static_power,
+            d.idle_power,
+        )
+    }
 }
 
 /// Energy, time and power of one task at one level, over a fixed period.
@@ -334,6 +361,24 @@ mod tests {
         };
         assert!(Processor::new("x", "t", vec![zero], f, Watts(0.0), Watts(0.0)).is_err());
         assert!(Processor::new("x", "t", vec![l], f, Watts(-1.0), Watts(0.0)).is_err());
+    }
+
+    #[test]
+    fn deserialising_checks_the_table() {
+        let p = Processor::pentium_m_1600();
+        let json = serde_json::to_string(&p).unwrap();
+        let back = serde_json::from_str::<Processor>(&json).unwrap();
+        assert_eq!(back.levels(), p.levels());
+        // serde_json's default float parsing may differ in the last bit.
+        assert!(close(back.capacitance.0, p.capacitance.0));
+        let empty = json.replace(
+            &json[json.find("\"levels\"").unwrap()..json.find(",\"capacitance\"").unwrap()],
+            "\"levels\":[]",
+        );
+        assert!(
+            serde_json::from_str::<Processor>(&empty).is_err(),
+            "{empty}"
+        );
     }
 
     #[test]

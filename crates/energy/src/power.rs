@@ -49,7 +49,10 @@ impl From<Utilisation> for f64 {
 }
 
 /// Power draw at 0 %, 10 %, …, 100 % load, measured by a SPECpower_ssj2008 run.
+/// Deserialising checks it like [`MeasuredCurve::new`], so a crafted share link cannot make one
+/// that panics.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "MeasuredCurveData")]
 pub struct MeasuredCurve {
     /// The machine, as the result names it.
     pub name: String,
@@ -57,6 +60,21 @@ pub struct MeasuredCurve {
     pub source: String,
     /// Power at equally spaced loads from 0 % to 100 % (at least two points).
     points: Vec<Watts>,
+}
+
+/// A [`MeasuredCurve`] as it arrives from outside, before it is checked.
+#[derive(Deserialize)]
+struct MeasuredCurveData {
+    name: String,
+    source: String,
+    points: Vec<Watts>,
+}
+
+impl TryFrom<MeasuredCurveData> for MeasuredCurve {
+    type Error = EnergyError;
+    fn try_from(d: MeasuredCurveData) -> Result<MeasuredCurve, EnergyError> {
+        MeasuredCurve::new(d.name, d.source, d.points)
+    }
 }
 
 impl MeasuredCurve {
@@ -157,12 +175,22 @@ impl MeasuredCurve {
 
 /// `lo + (hi − lo)·t` for `lo ≤ hi`, `t ∈ [0, 1]`: monotonic in `t` and kept within
 /// `[lo, hi]` (rounding in `lo + (hi − lo)` could otherwise overshoot `hi` by one ulp).
+/// Never panics, even on a hand-built model with `lo > hi` (unlike `f64::clamp`).
 fn between(lo: f64, hi: f64, t: f64) -> f64 {
-    (lo + (hi - lo) * t).clamp(lo, hi)
+    let x = lo + (hi - lo) * t;
+    if x > hi {
+        hi
+    } else if x < lo {
+        lo
+    } else {
+        x
+    }
 }
 
-/// How a machine's power depends on its utilisation.
+/// How a machine's power depends on its utilisation. Deserialising checks a linear model like
+/// [`PowerModel::linear`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PowerModelData")]
 pub enum PowerModel {
     /// `P(u) = idle + (peak − idle)·u`.
     Linear {
@@ -173,6 +201,23 @@ pub enum PowerModel {
     },
     /// A measured curve, interpolated linearly between its points.
     Measured(MeasuredCurve),
+}
+
+/// A [`PowerModel`] as it arrives from outside, before it is checked.
+#[derive(Deserialize)]
+enum PowerModelData {
+    Linear { idle: Watts, peak: Watts },
+    Measured(MeasuredCurve),
+}
+
+impl TryFrom<PowerModelData> for PowerModel {
+    type Error = EnergyError;
+    fn try_from(d: PowerModelData) -> Result<PowerModel, EnergyError> {
+        match d {
+            PowerModelData::Linear { idle, peak } => PowerModel::linear(idle, peak),
+            PowerModelData::Measured(c) => Ok(PowerModel::Measured(c)),
+        }
+    }
 }
 
 impl PowerModel {
@@ -294,6 +339,34 @@ mod tests {
         let ok = MeasuredCurve::new("x", "test", vec![Watts(10.0), Watts(10.0), Watts(30.0)]);
         let m = PowerModel::Measured(ok.unwrap());
         assert_eq!(m.power_at(0.75).unwrap(), Watts(20.0));
+    }
+
+    #[test]
+    fn deserialising_checks_models() {
+        let g4 = PowerModel::Measured(MeasuredCurve::hp_proliant_ml110_g4());
+        let json = serde_json::to_string(&g4).unwrap();
+        assert_eq!(serde_json::from_str::<PowerModel>(&json).unwrap(), g4);
+        let lin = PowerModel::linear(Watts(1.0), Watts(2.0)).unwrap();
+        let json = serde_json::to_string(&lin).unwrap();
+        assert_eq!(serde_json::from_str::<PowerModel>(&json).unwrap(), lin);
+        for bad in [
+            r#"{"Linear":{"idle":3.0,"peak":2.0}}"#,
+            r#"{"Measured":{"name":"x","source":"y","points":[5.0]}}"#,
+            r#"{"Measured":{"name":"x","source":"y","points":[5.0,4.0]}}"#,
+        ] {
+            assert!(serde_json::from_str::<PowerModel>(bad).is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<Utilisation>("1.5").is_err());
+        assert!(serde_json::from_str::<Utilisation>("0.5").is_ok());
+    }
+
+    #[test]
+    fn hand_built_inverted_model_does_not_panic() {
+        let m = PowerModel::Linear {
+            idle: Watts(10.0),
+            peak: Watts(5.0),
+        };
+        let _ = m.power(Utilisation::new(0.5).unwrap());
     }
 
     #[test]
