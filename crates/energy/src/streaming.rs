@@ -4,7 +4,7 @@
 
 use crate::coefficients::{
     ASLAN_2018, CountryElectricity, GridIntensity, IEA_2020_PER_HOUR, IEA_KAMIYA_2020, LECTURE,
-    LECTURE_DATA_CENTRE, LECTURE_DEVICE, Source, aslan_fixed_line,
+    LECTURE_DATA_CENTRE, LECTURE_DEVICE, Pue, Source, aslan_fixed_line,
 };
 use crate::error::{EnergyError, non_negative};
 use crate::units::{Bytes, GramsCo2e, KilowattHours, KwhPerGigabyte, KwhPerMinute, Seconds};
@@ -181,14 +181,30 @@ pub fn short(x: f64) -> String {
     }
 }
 
-/// Computes the energy of `video` with `set`; optionally compares the total with a country's
-/// yearly electricity and converts it to emissions at a grid's carbon intensity.
+/// What to set the total against, all optional.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Context<'a> {
+    /// Compare the total with this country's yearly electricity.
+    pub country: Option<&'a CountryElectricity>,
+    /// Convert the total to emissions at this grid's carbon intensity.
+    pub grid: Option<&'a GridIntensity>,
+    /// Multiply data-centre terms by this PUE (leave `None` if the coefficient already
+    /// includes the facility's overhead, or if that is unknown).
+    pub data_centre_pue: Option<&'a Pue>,
+}
+
+/// Computes the energy of `video` with `set`, every step shown as a [`Row`]; `context` adds a
+/// PUE, a comparison with a country's yearly electricity, and emissions at a grid.
 pub fn calculate(
     video: &Video,
     set: &CoefficientSet,
-    country: Option<&CountryElectricity>,
-    grid: Option<&GridIntensity>,
+    context: &Context<'_>,
 ) -> Result<StreamingReport, EnergyError> {
+    let Context {
+        country,
+        grid,
+        data_centre_pue,
+    } = *context;
     non_negative("video duration (s)", video.duration.0)?;
     let mut rows = Vec::new();
     let gb = video.size.gigabytes();
@@ -223,6 +239,19 @@ pub fn calculate(
             value: e.0,
             unit: "kWh",
         });
+        let e = match data_centre_pue {
+            Some(p) if t.stage == Stage::DataCentre => {
+                let with = e * p.ratio;
+                rows.push(Row {
+                    label: format!("Data centre energy per view with PUE ({})", p.label),
+                    formula: format!("{} kWh × {}", short(e.0), short(p.ratio)),
+                    value: with.0,
+                    unit: "kWh",
+                });
+                with
+            }
+            _ => e,
+        };
         per_view_by_term.push(e);
     }
     let per_view: KilowattHours = per_view_by_term.iter().sum();
@@ -322,6 +351,6 @@ mod tests {
             duration: Seconds(-1.0),
             ..Video::LECTURE_EXAMPLE
         };
-        assert!(calculate(&v, &CoefficientSet::lecture(), None, None).is_err());
+        assert!(calculate(&v, &CoefficientSet::lecture(), &Context::default()).is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! The streaming calculator against hand-computed cases.
 
-use energy::coefficients::{country_electricity, grid};
-use energy::{Bytes, CoefficientSet, Seconds, Video, calculate};
+use energy::coefficients::{PUE_VALUES, country_electricity, grid};
+use energy::{Bytes, CoefficientSet, Context, Seconds, Video, calculate};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-12)
@@ -19,8 +19,11 @@ fn lecture_example_by_hand() {
     let r = calculate(
         &Video::LECTURE_EXAMPLE,
         &CoefficientSet::lecture(),
-        country_electricity("KIR"),
-        grid("WLD"),
+        &Context {
+            country: country_electricity("KIR"),
+            grid: grid("WLD"),
+            data_centre_pue: None,
+        },
     )
     .unwrap();
     let by_term: Vec<f64> = r.per_view_by_term.iter().map(|e| e.0).collect();
@@ -65,8 +68,7 @@ fn iea_per_hour_estimate_by_hand() {
     let r = calculate(
         &Video::LECTURE_EXAMPLE,
         &CoefficientSet::iea_2020(),
-        None,
-        None,
+        &Context::default(),
     )
     .unwrap();
     assert!(close(r.per_view.0, 0.077 / 30.0));
@@ -79,7 +81,15 @@ fn iea_per_hour_estimate_by_hand() {
 #[test]
 fn aslan_network_for_2019_by_hand() {
     let set = CoefficientSet::lecture_with_aslan_network(2019);
-    let r = calculate(&Video::LECTURE_EXAMPLE, &set, None, grid("FRA")).unwrap();
+    let r = calculate(
+        &Video::LECTURE_EXAMPLE,
+        &set,
+        &Context {
+            grid: grid("FRA"),
+            ..Context::default()
+        },
+    )
+    .unwrap();
     assert!(close(r.per_view_by_term[1].0, 0.00105));
     assert!(close(r.total.0, 56_925_000.0), "{}", r.total);
     // France 2023, 56 gCO2e/kWh.
@@ -94,7 +104,7 @@ fn one_gigabyte_hour_by_hand() {
         duration: Seconds::from_hours(1.0),
         views: 1,
     };
-    let r = calculate(&v, &CoefficientSet::lecture(), None, None).unwrap();
+    let r = calculate(&v, &CoefficientSet::lecture(), &Context::default()).unwrap();
     // 0.0002 × 60 + 1 × 0.01 + 0.001 × 60 = 0.012 + 0.01 + 0.06 = 0.082 kWh.
     assert!(close(r.total.0, 0.082));
 }
@@ -106,7 +116,35 @@ fn zero_views_cost_nothing() {
         views: 0,
         ..Video::LECTURE_EXAMPLE
     };
-    let r = calculate(&v, &CoefficientSet::lecture(), None, grid("IND")).unwrap();
+    let r = calculate(
+        &v,
+        &CoefficientSet::lecture(),
+        &Context {
+            grid: grid("IND"),
+            ..Context::default()
+        },
+    )
+    .unwrap();
     assert_eq!(r.total.0, 0.0);
     assert_eq!(r.carbon.unwrap().0, 0.0);
+}
+
+/// A PUE multiplies only the data-centre term: with Uptime's 1.58, 0.0004 kWh becomes
+/// 0.000632 kWh; per view 0.000632 + 0.0007 + 0.002 = 0.003332 kWh; total 54,978,000 kWh.
+#[test]
+fn pue_multiplies_the_data_centre_term_only() {
+    let pue = PUE_VALUES.iter().find(|p| p.id == "uptime-2023").unwrap();
+    let r = calculate(
+        &Video::LECTURE_EXAMPLE,
+        &CoefficientSet::lecture(),
+        &Context {
+            data_centre_pue: Some(pue),
+            ..Context::default()
+        },
+    )
+    .unwrap();
+    assert!(close(r.per_view_by_term[0].0, 0.000632));
+    assert!(close(r.per_view_by_term[1].0, 0.0007));
+    assert!(close(r.total.0, 54_978_000.0), "{}", r.total);
+    assert!(r.rows.iter().any(|row| row.formula == "0.0004 kWh × 1.58"));
 }
