@@ -287,6 +287,25 @@ impl Processor {
             .collect()
     }
 
+    /// [`Processor::level_energy`] at `steps + 1` frequencies evenly spaced from the slowest to
+    /// the fastest level, voltage interpolated between levels (for a frequency slider's plots).
+    pub fn sweep(&self, cycles: f64, period: Seconds, steps: usize) -> Vec<LevelEnergy> {
+        let (lo, hi) = (self.slowest().frequency.0, self.fastest().frequency.0);
+        (0..=steps)
+            .filter_map(|i| {
+                let f = if steps == 0 {
+                    hi
+                } else {
+                    lo + (hi - lo) * i as f64 / steps as f64
+                };
+                // Rounding can put the last point a hair above the top level.
+                let f = Hertz(f.min(hi));
+                self.at_frequency(f).ok()
+            })
+            .map(|l| self.level_energy(l, cycles, period))
+            .collect()
+    }
+
     /// Whether racing to idle (fastest level, then idle) beats the slowest level that meets the
     /// period, for a task of `cycles` cycles that must finish within `period`.
     pub fn race_to_idle(&self, cycles: f64, period: Seconds) -> Result<RaceToIdle, EnergyError> {
@@ -344,6 +363,18 @@ mod tests {
         assert_eq!(p.at_frequency(Hertz(0.6e9)).unwrap().voltage, Volts(0.956));
         assert!(p.at_frequency(Hertz(2e9)).is_err());
         assert!(p.at_frequency(Hertz(f64::NAN)).is_err());
+    }
+
+    #[test]
+    fn sweep_runs_from_slowest_to_fastest() {
+        let p = Processor::pentium_m_1600();
+        let s = p.sweep(1e9, Seconds(5.0), 100);
+        assert_eq!(s.len(), 101);
+        assert_eq!(s[0].level, p.slowest());
+        assert_eq!(s[100].level, p.fastest());
+        assert!(s.windows(2).all(|w| w[0].time >= w[1].time));
+        assert!(s.windows(2).all(|w| w[0].power <= w[1].power));
+        assert_eq!(p.sweep(1e9, Seconds(5.0), 0).len(), 1);
     }
 
     #[test]

@@ -266,6 +266,16 @@ impl PowerModel {
         self.power(Utilisation::FULL)
     }
 
+    /// `n + 1` points `(u, P(u))` at `u = 0, 1/n, …, 1`, for plotting (`n = 0` gives idle only).
+    pub fn sample(&self, n: usize) -> Vec<(f64, Watts)> {
+        (0..=n)
+            .map(|i| {
+                let u = if n == 0 { 0.0 } else { i as f64 / n as f64 };
+                (u, self.power(Utilisation(u.min(1.0))))
+            })
+            .collect()
+    }
+
     /// A short name for tables and legends.
     pub fn name(&self) -> String {
         match self {
@@ -358,6 +368,16 @@ mod tests {
         }
         assert!(serde_json::from_str::<Utilisation>("1.5").is_err());
         assert!(serde_json::from_str::<Utilisation>("0.5").is_ok());
+    }
+
+    #[test]
+    fn samples_span_idle_to_peak() {
+        let m = PowerModel::Measured(MeasuredCurve::hp_proliant_ml110_g5());
+        let s = m.sample(10);
+        assert_eq!(s.len(), 11);
+        assert_eq!(s[0], (0.0, Watts(93.7)));
+        assert_eq!(s[10], (1.0, Watts(135.0)));
+        assert_eq!(m.sample(0), vec![(0.0, Watts(93.7))]);
     }
 
     #[test]
