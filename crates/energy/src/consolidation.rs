@@ -11,7 +11,8 @@
 //!   decreasing), keep each packed bin on the host that already holds most of it, switch empty
 //!   hosts off. A host switched on boots first (boot delay and boot energy), and its VMs are not
 //!   served until it is up; a VM that moves is live-migrated (migration energy, and a
-//!   performance loss during the migration).
+//!   performance loss during the migration). The run starts with the first slot's hosts
+//!   already on.
 //!
 //! Static placements by peak demand never overcommit a host at any slot; the dynamic one packs by
 //! each slot's demand, so it never overcommits either. Unserved demand (during boots) and the

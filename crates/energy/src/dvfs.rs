@@ -158,10 +158,13 @@ impl Processor {
     /// Secrets, "Inside Pentium M Architecture" (2006): 1.6 GHz 1.484 V, 1.4 GHz 1.420 V,
     /// 1.2 GHz 1.276 V, 1.0 GHz 1.164 V, 800 MHz 1.036 V, 600 MHz 0.956 V.
     ///
-    /// `C` is derived, not published: chosen so that `C·V²·f` at the top level equals the
-    /// 24.5 W thermal design power Intel lists for this part (C = 24.5 / (1.484² × 1.6·10⁹)
-    /// ≈ 6.95 nF). Static power 2 W and idle power 0.5 W are assumptions for illustration,
-    /// not measurements; change them to explore when racing to idle wins.
+    /// `C` is derived, not published: chosen so that `C·V²·f` at the top level equals
+    /// Banias's 24.5 W thermal design power (C = 24.5 / (1.484² × 1.6·10⁹) ≈ 6.95 nF). Idle
+    /// power 0.55 W is Banias's Deeper Sleep power; both figures as reported by ComputerBase,
+    /// "Dothan bald mit FSB533 und 2,13 GHz" (2004), comparing Dothan's 21 W TDP with Banias.
+    /// Static power 2 W is an assumption for illustration, of the order of the 1.7 W Banias
+    /// draws halted (Auto Halt / Stop Grant) in the same report; change it to explore when
+    /// racing to idle wins.
     pub fn pentium_m_1600() -> Processor {
         let ghz = |g: f64| Hertz(g * 1e9);
         let levels = vec![
@@ -193,12 +196,13 @@ impl Processor {
         Processor {
             name: "Intel Pentium M 1.6 GHz (Banias)".into(),
             source: "Intel Enhanced SpeedStep white paper (2004) operating points; C fitted to \
-                     the 24.5 W TDP; static and idle power assumed"
+                     the 24.5 W TDP; idle 0.55 W Deeper Sleep (ComputerBase 2004); static power \
+                     assumed"
                 .into(),
             levels,
             capacitance: Farads(24.5 / (1.484 * 1.484 * 1.6e9)),
             static_power: Watts(2.0),
-            idle_power: Watts(0.5),
+            idle_power: Watts(0.55),
         }
     }
 
