@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod crash_banner;
+pub mod crdt_lab;
 pub mod lab;
 pub mod pages;
 pub mod router;
@@ -30,9 +31,11 @@ fn page(route: &Route) -> AnyView {
         Route::Home => view! { <pages::HomePage /> }.into_any(),
         Route::About => view! { <pages::AboutPage /> }.into_any(),
         Route::NetworkLab => view! { <pages::NetworkLabPage /> }.into_any(),
-        Route::Shared(fragment) => {
-            view! { <pages::NetworkLabPage shared=fragment.clone() /> }.into_any()
-        }
+        Route::CrdtLab => view! { <pages::CrdtLabPage /> }.into_any(),
+        Route::Shared(fragment) => match router::shared_lab(fragment) {
+            Route::CrdtLab => view! { <pages::CrdtLabPage shared=fragment.clone() /> }.into_any(),
+            _ => view! { <pages::NetworkLabPage shared=fragment.clone() /> }.into_any(),
+        },
         Route::NotFound(hash) => view! { <pages::NotFoundPage hash=hash.clone() /> }.into_any(),
     }
 }

@@ -14,6 +14,8 @@ pub enum Route {
     About,
     /// `#/lab/network`: the network & broadcast lab.
     NetworkLab,
+    /// `#/lab/crdt`: the CRDT convergence lab.
+    CrdtLab,
     /// `#s=<version>.<payload>[&t=<ns>]`: a share link (the fragment, without `#`), opened in
     /// the lab its scenario names.
     Shared(String),
@@ -33,6 +35,7 @@ impl Route {
             "" => Route::Home,
             "/about" => Route::About,
             "/lab/network" => Route::NetworkLab,
+            "/lab/crdt" => Route::CrdtLab,
             _ => Route::NotFound(path.to_owned()),
         }
     }
@@ -43,6 +46,7 @@ impl Route {
             Route::Home => "#/".to_owned(),
             Route::About => "#/about".to_owned(),
             Route::NetworkLab => "#/lab/network".to_owned(),
+            Route::CrdtLab => "#/lab/crdt".to_owned(),
             Route::Shared(fragment) => format!("#{fragment}"),
             Route::NotFound(path) => format!("#{path}"),
         }
@@ -53,11 +57,23 @@ impl Route {
         match self {
             Route::Home => "Continuum".to_owned(),
             Route::About => "About · Continuum".to_owned(),
-            Route::NetworkLab | Route::Shared(_) => {
-                "Network & broadcast lab · Continuum".to_owned()
-            }
+            Route::NetworkLab => "Network & broadcast lab · Continuum".to_owned(),
+            Route::CrdtLab => "CRDT convergence lab · Continuum".to_owned(),
+            Route::Shared(fragment) => match shared_lab(fragment) {
+                Route::CrdtLab => "CRDT convergence lab · Continuum".to_owned(),
+                _ => "Network & broadcast lab · Continuum".to_owned(),
+            },
             Route::NotFound(_) => "Page not found · Continuum".to_owned(),
         }
+    }
+}
+
+/// The lab page a share link opens in: the lab its scenario names. A link that cannot be
+/// opened goes to the network lab, which explains what is wrong with it.
+pub fn shared_lab(fragment: &str) -> Route {
+    match scenario::Scenario::from_fragment(fragment).map(|l| l.scenario.lab.route()) {
+        Ok("crdt") => Route::CrdtLab,
+        _ => Route::NetworkLab,
     }
 }
 
@@ -91,6 +107,20 @@ mod tests {
         assert_eq!(Route::from_hash("#/about"), Route::About);
         assert_eq!(Route::from_hash("#/about/"), Route::About);
         assert_eq!(Route::from_hash("#/lab/network"), Route::NetworkLab);
+        assert_eq!(Route::from_hash("#/lab/crdt/"), Route::CrdtLab);
+    }
+
+    #[test]
+    fn share_links_open_in_their_lab() {
+        let crdt = scenario::crdt_lab::default_crdt_scenario()
+            .to_fragment(None)
+            .expect("encodes");
+        assert_eq!(shared_lab(&crdt), Route::CrdtLab);
+        let network = scenario::default_scenario()
+            .to_fragment(None)
+            .expect("encodes");
+        assert_eq!(shared_lab(&network), Route::NetworkLab);
+        assert_eq!(shared_lab("s=1.broken"), Route::NetworkLab);
     }
 
     #[test]
@@ -120,6 +150,7 @@ mod tests {
             Route::Home,
             Route::About,
             Route::NetworkLab,
+            Route::CrdtLab,
             Route::Shared("s=1.x".into()),
             Route::NotFound("/x".into()),
         ] {

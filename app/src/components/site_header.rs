@@ -11,6 +11,16 @@ pub fn SiteHeader(
     route: ReadSignal<Route>,
 ) -> impl IntoView {
     let current = move |target: Route| move || (route.get() == target).then_some("page");
+    // A lab's link is current on its page and on share links that open in it.
+    let lab_current = move |lab: Route| {
+        move || {
+            let here = match route.get() {
+                Route::Shared(fragment) => crate::router::shared_lab(&fragment),
+                other => other,
+            };
+            (here == lab).then_some("page")
+        }
+    };
     view! {
         <header class="site-header">
             <a class="brand" href=Route::Home.href() aria-current=current(Route::Home)>
@@ -20,14 +30,13 @@ pub fn SiteHeader(
             <nav aria-label="Main">
                 <ul>
                     <li>
-                        <a
-                            href=Route::NetworkLab.href()
-                            aria-current=move || {
-                                matches!(route.get(), Route::NetworkLab | Route::Shared(_))
-                                    .then_some("page")
-                            }
-                        >
+                        <a href=Route::NetworkLab.href() aria-current=lab_current(Route::NetworkLab)>
                             "Network lab"
+                        </a>
+                    </li>
+                    <li>
+                        <a href=Route::CrdtLab.href() aria-current=lab_current(Route::CrdtLab)>
+                            "CRDT lab"
                         </a>
                     </li>
                     <li>

@@ -340,11 +340,13 @@ pub mod limits {
     }
 }
 
-fn ms(d: SimDuration) -> String {
+/// A duration as milliseconds for a field.
+pub fn ms(d: SimDuration) -> String {
     crate::lab::format::trim(d.as_nanos() as f64 / 1e6, 6)
 }
 
-fn percent(p: f64) -> String {
+/// A fraction as a percentage for a field.
+pub fn percent(p: f64) -> String {
     crate::lab::format::trim(p * 100.0, 6)
 }
 
@@ -355,32 +357,8 @@ impl Form {
             // Another lab's scenario: this form edits broadcast scenarios only.
             return Form::from_scenario(&scenario::default_scenario());
         };
-        let (topology, branching, mean_degree) = match b.topology {
-            TopologyKind::Complete => (TopologyChoice::Complete, 2, 6.0),
-            TopologyKind::Line => (TopologyChoice::Line, 2, 6.0),
-            TopologyKind::Ring => (TopologyChoice::Ring, 2, 6.0),
-            TopologyKind::Star => (TopologyChoice::Star, 2, 6.0),
-            TopologyKind::Grid => (TopologyChoice::Grid, 2, 6.0),
-            TopologyKind::Tree { branching } => (TopologyChoice::Tree, branching, 6.0),
-            TopologyKind::Random { mean_degree } => (TopologyChoice::Random, 2, mean_degree),
-        };
-        let (latency, latency_a, latency_b) = match &b.link.latency {
-            LatencyModel::Constant(d) => (LatencyChoice::Constant, ms(*d), "5".to_owned()),
-            LatencyModel::Uniform { min, max } => (LatencyChoice::Uniform, ms(*min), ms(*max)),
-            LatencyModel::Normal { mean, std_dev } => {
-                (LatencyChoice::Normal, ms(*mean), ms(*std_dev))
-            }
-            LatencyModel::LogNormal { median, sigma } => (
-                LatencyChoice::LogNormal,
-                ms(*median),
-                crate::lab::format::trim(*sigma, 6),
-            ),
-            LatencyModel::Pareto { scale, shape } => (
-                LatencyChoice::Pareto,
-                ms(*scale),
-                crate::lab::format::trim(*shape, 6),
-            ),
-        };
+        let (topology, branching, mean_degree) = topology_fields(&b.topology);
+        let (latency, latency_a, latency_b) = latency_fields(&b.link.latency);
         let (protocol, fanout, rounds, period, root) = match b.protocol {
             Protocol::Flood => (ProtocolChoice::Flood, 3, 4, SimDuration::from_millis(20), 0),
             Protocol::PushGossip {
@@ -453,35 +431,9 @@ impl Form {
         let nodes = parse_u32(&self.nodes, "The number of nodes")
             .map_err(|m| problem("nodes", m))
             .ok();
-        let topology = match self.topology {
-            TopologyChoice::Grid => Some(TopologyKind::Grid),
-            TopologyChoice::Line => Some(TopologyKind::Line),
-            TopologyChoice::Ring => Some(TopologyKind::Ring),
-            TopologyChoice::Star => Some(TopologyKind::Star),
-            TopologyChoice::Complete => Some(TopologyKind::Complete),
-            TopologyChoice::Tree => match parse_u32(&self.branching, "The branching") {
-                Ok(0) => {
-                    problem("topology", "The branching must be at least 1.".into());
-                    None
-                }
-                Ok(branching) => Some(TopologyKind::Tree { branching }),
-                Err(m) => {
-                    problem("topology", m);
-                    None
-                }
-            },
-            TopologyChoice::Random => match parse_f64(&self.mean_degree, "The mean degree") {
-                Ok(d) if d >= 0.0 => Some(TopologyKind::Random { mean_degree: d }),
-                Ok(_) => {
-                    problem("topology", "The mean degree cannot be negative.".into());
-                    None
-                }
-                Err(m) => {
-                    problem("topology", m);
-                    None
-                }
-            },
-        };
+        let topology = parse_topology(self.topology, &self.branching, &self.mean_degree)
+            .map_err(|m| problem("topology", m))
+            .ok();
         let latency = self.latency_model().map_err(|m| problem("latency", m)).ok();
         let loss = parse_percent(&self.loss, "Loss")
             .map_err(|m| problem("loss", m))
@@ -560,31 +512,7 @@ impl Form {
     }
 
     fn latency_model(&self) -> Result<LatencyModel, String> {
-        let (a_label, b_label) = self.latency.parameter_labels();
-        let a = parse_ms(&self.latency_a, a_label)?;
-        let b_text = b_label.unwrap_or("");
-        Ok(match self.latency {
-            LatencyChoice::Constant => LatencyModel::Constant(a),
-            LatencyChoice::Uniform => {
-                let max = parse_ms(&self.latency_b, b_text)?;
-                if max < a {
-                    return Err("The longest delay must not be shorter than the shortest.".into());
-                }
-                LatencyModel::Uniform { min: a, max }
-            }
-            LatencyChoice::Normal => LatencyModel::Normal {
-                mean: a,
-                std_dev: parse_ms(&self.latency_b, b_text)?,
-            },
-            LatencyChoice::LogNormal => LatencyModel::LogNormal {
-                median: a,
-                sigma: parse_f64(&self.latency_b, "Sigma")?,
-            },
-            LatencyChoice::Pareto => LatencyModel::Pareto {
-                scale: a,
-                shape: parse_f64(&self.latency_b, "The shape")?,
-            },
-        })
+        parse_latency(self.latency, &self.latency_a, &self.latency_b)
     }
 
     fn protocol(&self) -> Result<Protocol, String> {
@@ -642,6 +570,91 @@ fn rows_of(b: &BroadcastScenario) -> Vec<ActionRow> {
             }
         })
         .collect()
+}
+
+/// A topology as the menu choice and the two parameter fields (branching, mean degree; the
+/// one not used keeps a sensible default for when the learner switches).
+pub fn topology_fields(kind: &TopologyKind) -> (TopologyChoice, u32, f64) {
+    match *kind {
+        TopologyKind::Complete => (TopologyChoice::Complete, 2, 6.0),
+        TopologyKind::Line => (TopologyChoice::Line, 2, 6.0),
+        TopologyKind::Ring => (TopologyChoice::Ring, 2, 6.0),
+        TopologyKind::Star => (TopologyChoice::Star, 2, 6.0),
+        TopologyKind::Grid => (TopologyChoice::Grid, 2, 6.0),
+        TopologyKind::Tree { branching } => (TopologyChoice::Tree, branching, 6.0),
+        TopologyKind::Random { mean_degree } => (TopologyChoice::Random, 2, mean_degree),
+    }
+}
+
+/// A latency model as the menu choice and its two parameter fields.
+pub fn latency_fields(latency: &LatencyModel) -> (LatencyChoice, String, String) {
+    match latency {
+        LatencyModel::Constant(d) => (LatencyChoice::Constant, ms(*d), "5".to_owned()),
+        LatencyModel::Uniform { min, max } => (LatencyChoice::Uniform, ms(*min), ms(*max)),
+        LatencyModel::Normal { mean, std_dev } => (LatencyChoice::Normal, ms(*mean), ms(*std_dev)),
+        LatencyModel::LogNormal { median, sigma } => (
+            LatencyChoice::LogNormal,
+            ms(*median),
+            crate::lab::format::trim(*sigma, 6),
+        ),
+        LatencyModel::Pareto { scale, shape } => (
+            LatencyChoice::Pareto,
+            ms(*scale),
+            crate::lab::format::trim(*shape, 6),
+        ),
+    }
+}
+
+/// The latency model a menu choice and its two parameter fields describe, or what is wrong.
+pub fn parse_latency(choice: LatencyChoice, a: &str, b: &str) -> Result<LatencyModel, String> {
+    let (a_label, b_label) = choice.parameter_labels();
+    let a = parse_ms(a, a_label)?;
+    let b_text = b_label.unwrap_or("");
+    Ok(match choice {
+        LatencyChoice::Constant => LatencyModel::Constant(a),
+        LatencyChoice::Uniform => {
+            let max = parse_ms(b, b_text)?;
+            if max < a {
+                return Err("The longest delay must not be shorter than the shortest.".into());
+            }
+            LatencyModel::Uniform { min: a, max }
+        }
+        LatencyChoice::Normal => LatencyModel::Normal {
+            mean: a,
+            std_dev: parse_ms(b, b_text)?,
+        },
+        LatencyChoice::LogNormal => LatencyModel::LogNormal {
+            median: a,
+            sigma: parse_f64(b, "Sigma")?,
+        },
+        LatencyChoice::Pareto => LatencyModel::Pareto {
+            scale: a,
+            shape: parse_f64(b, "The shape")?,
+        },
+    })
+}
+
+/// The topology a menu choice and its parameter fields describe, or what is wrong.
+pub fn parse_topology(
+    choice: TopologyChoice,
+    branching: &str,
+    mean_degree: &str,
+) -> Result<TopologyKind, String> {
+    match choice {
+        TopologyChoice::Grid => Ok(TopologyKind::Grid),
+        TopologyChoice::Line => Ok(TopologyKind::Line),
+        TopologyChoice::Ring => Ok(TopologyKind::Ring),
+        TopologyChoice::Star => Ok(TopologyKind::Star),
+        TopologyChoice::Complete => Ok(TopologyKind::Complete),
+        TopologyChoice::Tree => match parse_u32(branching, "The branching")? {
+            0 => Err("The branching must be at least 1.".into()),
+            branching => Ok(TopologyKind::Tree { branching }),
+        },
+        TopologyChoice::Random => match parse_f64(mean_degree, "The mean degree")? {
+            d if d >= 0.0 => Ok(TopologyKind::Random { mean_degree: d }),
+            _ => Err("The mean degree cannot be negative.".into()),
+        },
+    }
 }
 
 /// The split "in halves": nodes `0 .. n/2` against the rest.
@@ -735,7 +748,7 @@ pub fn map_problems(e: &scenario::scenario::ScenarioError) -> Vec<FieldProblem> 
 }
 
 /// Capitalises a message and ends it with a full stop.
-fn sentence(message: &str) -> String {
+pub fn sentence(message: &str) -> String {
     let mut chars = message.chars();
     let mut out: String = match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -751,7 +764,8 @@ fn clean(text: &str) -> String {
     text.trim().replace([',', '_', ' '], "")
 }
 
-fn parse_u32(text: &str, what: &str) -> Result<u32, String> {
+/// Parses a field (see the module docs: problems are sentences naming `what`).
+pub fn parse_u32(text: &str, what: &str) -> Result<u32, String> {
     let t = clean(text);
     if t.is_empty() {
         return Err(format!("{what} is missing."));
@@ -767,7 +781,8 @@ fn parse_u32(text: &str, what: &str) -> Result<u32, String> {
     })
 }
 
-fn parse_u64(text: &str, what: &str) -> Result<u64, String> {
+/// Parses a field (see the module docs: problems are sentences naming `what`).
+pub fn parse_u64(text: &str, what: &str) -> Result<u64, String> {
     let t = clean(text);
     if t.is_empty() {
         return Err(format!("{what} is missing."));
@@ -780,7 +795,8 @@ fn parse_u64(text: &str, what: &str) -> Result<u64, String> {
     })
 }
 
-fn parse_f64(text: &str, what: &str) -> Result<f64, String> {
+/// Parses a field (see the module docs: problems are sentences naming `what`).
+pub fn parse_f64(text: &str, what: &str) -> Result<f64, String> {
     let t = clean(text);
     if t.is_empty() {
         return Err(format!("{what} is missing."));
@@ -793,7 +809,7 @@ fn parse_f64(text: &str, what: &str) -> Result<f64, String> {
 
 /// Milliseconds as typed → a duration (never negative; at most a year, to stay far from
 /// overflow; the scenario's validation applies the real limits).
-fn parse_ms(text: &str, what: &str) -> Result<SimDuration, String> {
+pub fn parse_ms(text: &str, what: &str) -> Result<SimDuration, String> {
     let v = parse_f64(text, what)?;
     if v < 0.0 {
         return Err(format!("{what} cannot be negative."));
@@ -804,7 +820,8 @@ fn parse_ms(text: &str, what: &str) -> Result<SimDuration, String> {
     Ok(SimDuration((v * 1e6).round() as u64))
 }
 
-fn parse_percent(text: &str, what: &str) -> Result<f64, String> {
+/// Parses a field (see the module docs: problems are sentences naming `what`).
+pub fn parse_percent(text: &str, what: &str) -> Result<f64, String> {
     let v = parse_f64(text.trim().trim_end_matches('%'), what)?;
     if !(0.0..=100.0).contains(&v) {
         return Err(format!(

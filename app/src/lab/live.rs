@@ -8,6 +8,8 @@ use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
 
 /// A lab's run, advanced in slices by the page.
 pub trait LiveRun: Sized {
+    /// The speed a session of this lab starts at (a factor of real time).
+    const DEFAULT_SPEED: f64 = crate::lab::pacing::DEFAULT_SPEED;
     /// Validates `scenario` and builds the run at time zero.
     fn start(scenario: &Scenario) -> Result<Self, ScenarioError>;
     /// Runs until `budget.until` (capped at the end) or `budget.max_events`.
@@ -100,6 +102,9 @@ impl LiveRun for BroadcastRun {
 }
 
 impl LiveRun for CrdtRun {
+    /// Half real time: sync rounds take hundreds of milliseconds, so a few seconds of run
+    /// unfold in a few seconds of watching, with messages still visible on 20 ms links.
+    const DEFAULT_SPEED: f64 = 0.5;
     fn start(scenario: &Scenario) -> Result<Self, ScenarioError> {
         CrdtRun::new(scenario)
     }

@@ -20,6 +20,29 @@ pub struct PlotData {
     pub y_max_messages: f64,
 }
 
+/// A chart of lines on one axis against simulated milliseconds; `C` names each line (its colour
+/// and its legend entry).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineChart<C> {
+    /// The x axis ends at the end of the run.
+    pub x_max_ms: f64,
+    /// The y axis ends here.
+    pub y_max: f64,
+    /// The y axis's description.
+    pub y_desc: &'static str,
+    /// The lines, drawn in order.
+    pub lines: Vec<Line<C>>,
+}
+
+/// One line of a [`LineChart`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line<C> {
+    /// Which line.
+    pub curve: C,
+    /// `(ms, value)` points.
+    pub points: Vec<(f64, f64)>,
+}
+
 /// The smallest 1, 2 or 5 × 10ⁿ at or above `v` (at least 10).
 pub fn nice_ceiling(v: f64) -> f64 {
     if !(v.is_finite() && v > 10.0) {

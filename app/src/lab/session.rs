@@ -6,7 +6,7 @@
 use crate::lab::driver::{self, Slice, SliceBudget};
 use crate::lab::layout::{self, Point};
 use crate::lab::live::LiveRun;
-use crate::lab::pacing::{DEFAULT_SPEED, Pacer};
+use crate::lab::pacing::Pacer;
 use crate::lab::scene;
 use scenario::scenario::{ScenarioError, TopologyKind};
 use scenario::{BroadcastRun, Scenario};
@@ -70,7 +70,7 @@ impl<R: LiveRun> Session<R> {
             spacing,
             layout_id: 1,
             pacer: Pacer::default(),
-            speed: DEFAULT_SPEED,
+            speed: R::DEFAULT_SPEED,
             mode: Mode::Paused,
             selected: None,
         })

@@ -36,15 +36,26 @@ pub fn HomePage() -> impl IntoView {
                          its speed."
                     </p>
                 </li>
+                <li class="card lab-card">
+                    <img
+                        class="card-picture"
+                        src="public/img/crdt-lab.svg"
+                        alt="Five replicas in a ring, filled in two colours: two different states that will merge into one"
+                        width="360"
+                        height="200"
+                    />
+                    <h3>
+                        <a href=Route::CrdtLab.href()>"CRDT convergence"</a>
+                    </h3>
+                    <p>
+                        "Counters, sets, registers, maps and a shared text, replicated across a                          faulty network. You will see replicas drift apart and merge again, the                          version vectors, dots and tombstones inside each one, and what state,                          op and delta sync each cost in bytes."
+                    </p>
+                </li>
             </ul>
         </section>
         <section aria-labelledby="next-title">
             <h2 id="next-title">"Coming next"</h2>
             <ul class="roadmap">
-                <li>
-                    <strong>"CRDT convergence"</strong>
-                    " — replicas that diverge on purpose and converge without coordination."
-                </li>
                 <li>
                     <strong>"Edge–cloud continuum"</strong>
                     " — where should a task run: device, edge, fog or cloud?"
