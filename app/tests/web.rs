@@ -222,3 +222,55 @@ async fn a_broken_share_link_shows_an_alert_and_loads_the_default() {
     container.remove();
     set_hash("#/");
 }
+
+#[wasm_bindgen_test]
+async fn the_crdt_lab_shows_every_replica_and_acts_on_the_selected_one() {
+    set_hash("#/lab/crdt");
+    TimeoutFuture::new(20).await;
+    let container = fresh_container();
+    let mounted = leptos::mount::mount_to(container.clone(), app::App);
+    let cards = || {
+        container
+            .query_selector_all(".replica-card")
+            .map(|l| l.length())
+            .unwrap_or(0)
+    };
+    assert!(
+        settle_until(|| cards() == 5).await,
+        "five replica panels, found {}",
+        cards()
+    );
+    let value = || text_of(&container, ".replica-card .replica-value");
+    assert_eq!(value(), "{}", "replica 0 starts empty");
+    let events = || attribute_of(&container, "#lab-status", "data-events").unwrap_or_default();
+    button(&container, "Step").expect("a Step button").click();
+    assert!(
+        settle_until(|| events() == "1").await,
+        "events: {}",
+        events()
+    );
+
+    // Replica 0 is selected from the start: add an element to it, applied at once.
+    let input: web_sys::HtmlInputElement = container
+        .query_selector("#crdt-element")
+        .ok()
+        .flatten()
+        .expect("the element field")
+        .unchecked_into();
+    input.set_value("kiwi");
+    input
+        .dispatch_event(&web_sys::Event::new("input").expect("an input event"))
+        .expect("dispatch input");
+    button(&container, "Add").expect("an Add button").click();
+    assert!(
+        settle_until(|| value() == "{\"kiwi\"}").await,
+        "replica 0 holds {}",
+        value()
+    );
+    let status = text_of(&container, ".lab-actions [role=status]");
+    assert!(status.contains("r0: add “kiwi”"), "status: {status:?}");
+
+    drop(mounted);
+    container.remove();
+    set_hash("#/");
+}

@@ -211,18 +211,20 @@ pub fn explain(run: &CrdtRun) -> Vec<String> {
     let replicas = u64::from(params.replicas.max(1));
     let per_replica = (totals.metadata_bytes + totals.sync_metadata_bytes) / replicas;
     let elements = totals.elements / replicas;
-    out.push(if let Some(per_element) = per_replica.checked_div(elements) {
-        format!(
-            "Each replica keeps about {} of metadata beside its value, {} per element.",
-            format::bytes(per_replica),
-            format::bytes(per_element)
-        )
-    } else {
-        format!(
-            "Each replica keeps about {} of metadata beside its value.",
-            format::bytes(per_replica)
-        )
-    });
+    out.push(
+        if let Some(per_element) = per_replica.checked_div(elements) {
+            format!(
+                "Each replica keeps about {} of metadata beside its value, {} per element.",
+                format::bytes(per_replica),
+                format::bytes(per_element)
+            )
+        } else {
+            format!(
+                "Each replica keeps about {} of metadata beside its value.",
+                format::bytes(per_replica)
+            )
+        },
+    );
     out
 }
 

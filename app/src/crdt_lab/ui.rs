@@ -342,6 +342,13 @@ fn Editor() -> impl IntoView {
         }
     };
 
+    // Narrow screens put the editor above the view: start with its long form folded there.
+    let wide = window()
+        .match_media("(min-width: 901px)")
+        .ok()
+        .flatten()
+        .is_none_or(|m| m.matches());
+
     view! {
         <div class="panel editor">
             <h2 class="panel-title">"Scenario"</h2>
@@ -367,6 +374,8 @@ fn Editor() -> impl IntoView {
                 </select>
                 <p class="hint" id="crdt-preset-description">{description}</p>
             </div>
+            <details class="editor-more" open=wide>
+            <summary>"Parameters"</summary>
             <form
                 class="editor-form"
                 novalidate
@@ -542,6 +551,7 @@ fn Editor() -> impl IntoView {
                 </div>
                 <p class="hint" role="status">{move || said.get()}</p>
             </form>
+            </details>
             <div class="recorded">
                 <p class="hint">
                     {move || match recorded() {
@@ -1067,7 +1077,7 @@ fn Measurements() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let report = move || lab.read(|s| s.run().report());
     let chosen = move || lab.read(|s| scenario::crdt_run::mode_index(&s.run().params().sync));
-    let names = ["state-based", "op-based", "delta-state"];
+    let names = ["state", "op", "delta"];
     view! {
         <div class="panel">
             <h2 class="panel-title">"Measurements"</h2>
@@ -1091,10 +1101,10 @@ fn Measurements() -> impl IntoView {
                 <caption>"The same updates under each sync mode"</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Mode"</th>
-                        <th scope="col">"Converged after last update"</th>
-                        <th scope="col">"Bytes sent"</th>
-                        <th scope="col">"Messages"</th>
+                        <th scope="col">"Sync"</th>
+                        <th scope="col">"Converged after the last update"</th>
+                        <th scope="col">"Bytes"</th>
+                        <th scope="col">"Msgs"</th>
                     </tr>
                 </thead>
                 <tbody>

@@ -661,8 +661,15 @@ impl CrdtRun {
             });
             left -= self.main().events_processed() - before;
             if outcome == RunOutcome::EventBudgetSpent {
+                // The shadows catch up to this instant; the chosen run stays where its event
+                // budget stopped it (a step is one event).
                 let now = self.main().now();
-                for w in self.worlds_mut() {
+                let (before, rest) = self.modes.split_at_mut(chosen);
+                for w in before
+                    .iter_mut()
+                    .chain(rest.iter_mut().skip(1))
+                    .chain(self.naive.iter_mut())
+                {
                     w.run_until(now);
                 }
                 return outcome;

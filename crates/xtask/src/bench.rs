@@ -16,12 +16,18 @@ use std::process::Stdio;
 /// The WASI target the WASM part of the benchmarks is compiled for.
 const WASI_TARGET: &str = "wasm32-wasip1";
 
+/// Benchmarks that run natively only, as `(package, example)`: they read real data from
+/// `../shared/data`, which a WASI run cannot see.
+const NATIVE_ONLY: &[(&str, &str)] = &[
+    // The automerge-paper editing trace through the text CRDT, against a `String` replay.
+    ("crdt", "text_trace"),
+];
+
 /// Runs every benchmark kind.
 pub fn run() -> Result<(), String> {
     let benches = crates_with("examples/bench.rs")?;
     if benches.is_empty() {
-        println!("no crates/*/examples/bench.rs yet: nothing to run");
-        return Ok(());
+        println!("no crates/*/examples/bench.rs yet");
     }
     for (dir, path) in benches {
         let crate_dir = path
@@ -50,10 +56,23 @@ pub fn run() -> Result<(), String> {
             }
         }
     }
+    for (package, example) in NATIVE_ONLY {
+        announce(&format!(
+            "bench: {package} example {example} (native, profile bench-native)"
+        ));
+        let results = native_example(package, example)?;
+        for (name, value) in &results {
+            println!("    {name}: {value}");
+        }
+    }
     Ok(())
 }
 
 fn native(package: &str) -> Result<BTreeMap<String, f64>, String> {
+    native_example(package, "bench")
+}
+
+fn native_example(package: &str, example: &str) -> Result<BTreeMap<String, f64>, String> {
     let mut c = cargo();
     c.args([
         "run",
@@ -62,7 +81,7 @@ fn native(package: &str) -> Result<BTreeMap<String, f64>, String> {
         "-p",
         package,
         "--example",
-        "bench",
+        example,
     ]);
     run_collecting(
         c,

@@ -264,3 +264,15 @@ fn bad_parameters_are_refused_with_a_message() {
     // A CRDT scenario is not a broadcast one.
     assert!(scenario::BroadcastRun::new(&default_crdt_scenario()).is_err());
 }
+
+#[test]
+fn a_step_is_one_event_of_the_chosen_mode() {
+    let mut run = CrdtRun::new(&default_crdt_scenario()).unwrap();
+    for expected in 1..=7 {
+        run.advance(RunBudget {
+            until: run.end(),
+            max_events: 1,
+        });
+        assert_eq!(run.events_processed(), expected);
+    }
+}
