@@ -276,3 +276,19 @@ fn a_step_is_one_event_of_the_chosen_mode() {
         assert_eq!(run.events_processed(), expected);
     }
 }
+
+/// Trace hashes of CRDT presets run to the end: the same values are checked compiled to
+/// WebAssembly (`tests/wasm.rs`), so a link gives the same run in every browser.
+pub const REFERENCE_HASHES: [(&str, &str); 2] = [
+    ("Lossy network", "63c24bd3090cc19e"),
+    ("Collaborative text", "a28e583ec3a7fbfc"),
+];
+
+#[test]
+fn crdt_runs_match_their_committed_trace_hashes() {
+    for (name, hash) in REFERENCE_HASHES {
+        let report = run_crdt(&preset(name)).unwrap();
+        println!("{name}: {}", report.trace_hash);
+        assert_eq!(report.trace_hash, hash, "{name}");
+    }
+}
