@@ -128,10 +128,9 @@ fn automerge_paper_prefix_matches_a_plain_replay() {
     assert_eq!(text.to_string(), replay_plain(&trace, n));
 }
 
-/// The full trace takes a few seconds in a debug build, so it runs with `--ignored` (or in
-/// release: `cargo test -p crdt --release -- --ignored`).
+/// The whole trace (about 8 s in a debug build, a quarter of a second in release; the
+/// benchmark `examples/text_trace.rs` checks the same end content).
 #[test]
-#[ignore]
 fn automerge_paper_full_trace_gives_its_end_content() {
     let trace = load(AUTOMERGE_PAPER);
     let text = replay(&trace, trace.patches.len());
