@@ -345,3 +345,43 @@ test('100,000 nodes: building says so, and playing runs slowly but never freezes
   assert.match(await page.locator('.lab-caption').innerText(), /100,000 nodes: showing node states/);
   watch.assertClean();
 });
+
+test('go back in time: step back one event, and scrub the timeline back and forth', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const step = page.getByRole('button', { name: 'Step', exact: true });
+  for (let i = 0; i < 30; i += 1) await step.click();
+  const at30 = await readStatus(page);
+  await step.click();
+  await page.getByRole('button', { name: 'Step back' }).click();
+  assert.deepEqual(await readStatus(page), at30, 'one step back is exactly the state before the step');
+  await page.locator('body').press('.');
+  await page.locator('body').press(',');
+  assert.deepEqual(await readStatus(page), at30, 'the "," key steps back too');
+
+  // Scrub forward to 600 ms, then back to 150 ms: the same moment as scrubbing there directly.
+  const timeline = page.getByLabel('Time', { exact: true });
+  const pausedAt = (ms) =>
+    page.waitForFunction(
+      (ns) => {
+        const s = document.querySelector('#lab-status');
+        return s?.dataset.mode === 'paused' && s.dataset.simTimeNs === String(ns);
+      },
+      ms * 1e6,
+    );
+  await timeline.fill('600');
+  await pausedAt(600);
+  await timeline.fill('150');
+  await pausedAt(150);
+  const back = await readStatus(page);
+
+  const { page: other, watch: otherWatch } = await site.open();
+  await openLab(other);
+  await other.getByLabel('Time', { exact: true }).fill('150');
+  await other.waitForFunction(() => document.querySelector('#lab-status')?.dataset.simTimeNs === '150000000');
+  await other.waitForFunction(() => document.querySelector('#lab-status')?.dataset.mode === 'paused');
+  assert.deepEqual(await readStatus(other), back);
+  await assertAxeClean(page, 'lab after scrubbing');
+  watch.assertClean();
+  otherWatch.assertClean();
+});

@@ -20,4 +20,5 @@ pub mod raster;
 pub mod scene;
 pub mod session;
 pub mod share;
+pub mod timeline;
 pub mod ui;

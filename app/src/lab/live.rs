@@ -7,7 +7,7 @@ use scenario::{BroadcastRun, CrdtRun, Scenario};
 use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
 
 /// A lab's run, advanced in slices by the page.
-pub trait LiveRun: Sized {
+pub trait LiveRun: Sized + Clone {
     /// The speed a session of this lab starts at (a factor of real time).
     const DEFAULT_SPEED: f64 = crate::lab::pacing::DEFAULT_SPEED;
     /// Validates `scenario` and builds the run at time zero.
@@ -48,6 +48,8 @@ pub trait LiveRun: Sized {
     fn messages_in_flight(&self) -> Vec<InFlight>;
     /// How many message copies are on the wire (cheaper than listing them).
     fn in_flight_count(&self) -> u64;
+    /// An estimate of the memory a copy of the run takes (for bounding time-travel copies).
+    fn approx_heap_bytes(&self) -> usize;
 }
 
 impl LiveRun for BroadcastRun {
@@ -98,6 +100,11 @@ impl LiveRun for BroadcastRun {
     }
     fn in_flight_count(&self) -> u64 {
         self.sim().pending().messages_in_flight
+    }
+    /// The kernel's estimate, doubled for what nodes and observers allocate themselves (known
+    /// updates, per-link counters), which it does not see.
+    fn approx_heap_bytes(&self) -> usize {
+        2 * self.sim().approx_heap_bytes()
     }
 }
 
@@ -163,5 +170,8 @@ impl LiveRun for CrdtRun {
     }
     fn in_flight_count(&self) -> u64 {
         self.network_stats().in_flight
+    }
+    fn approx_heap_bytes(&self) -> usize {
+        CrdtRun::approx_heap_bytes(self)
     }
 }

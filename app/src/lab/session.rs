@@ -8,6 +8,7 @@ use crate::lab::layout::{self, Point};
 use crate::lab::live::LiveRun;
 use crate::lab::pacing::Pacer;
 use crate::lab::scene;
+use crate::lab::timeline::Timeline;
 use scenario::scenario::{ScenarioError, TopologyKind};
 use scenario::{BroadcastRun, Scenario};
 use sim::{Fault, NodeId, RestartMode, SimTime};
@@ -57,6 +58,8 @@ pub struct Session<R: LiveRun = BroadcastRun> {
     pub speed: f64,
     mode: Mode,
     selected: Option<NodeId>,
+    /// Copies of the run for going back in time.
+    timeline: Timeline<R>,
 }
 
 impl<R: LiveRun> Session<R> {
@@ -73,6 +76,7 @@ impl<R: LiveRun> Session<R> {
             speed: R::DEFAULT_SPEED,
             mode: Mode::Paused,
             selected: None,
+            timeline: Timeline::default(),
         })
     }
 
@@ -82,6 +86,7 @@ impl<R: LiveRun> Session<R> {
         let run = R::start(scenario)?;
         let same_graph = same_topology::<R>(self.run.scenario(), scenario);
         self.run = run;
+        self.timeline.clear();
         if !same_graph {
             let (layout, spacing) = layout_of(&self.run);
             self.layout = layout;
@@ -100,8 +105,10 @@ impl<R: LiveRun> Session<R> {
     pub fn run(&self) -> &R {
         &self.run
     }
-    /// The run, to act on it (actions are recorded into its scenario).
+    /// The run, to act on it (actions are recorded into its scenario). Acting changes the
+    /// future, so the copies kept for going back are dropped.
     pub fn run_mut(&mut self) -> &mut R {
+        self.timeline.clear();
         &mut self.run
     }
     /// The scenario with every recorded action (what Share shares).
@@ -168,7 +175,56 @@ impl<R: LiveRun> Session<R> {
     /// Pauses and processes one event.
     pub fn step(&mut self) -> bool {
         self.pause();
-        driver::step_one(&mut self.run)
+        let stepped = driver::step_one(&mut self.run);
+        self.timeline.record(&self.run);
+        stepped
+    }
+
+    /// Pauses and goes back one event: the world is exactly what a fresh run reaches after one
+    /// event less (restored from the nearest copy before it, then replayed). Returns whether
+    /// there was an event to undo.
+    pub fn step_back(&mut self) -> bool {
+        match self.run.events_processed().checked_sub(1) {
+            Some(target) => {
+                self.seek_to_event(target);
+                true
+            }
+            None => {
+                self.pause();
+                false
+            }
+        }
+    }
+
+    /// Pauses at the moment the `target`-th event has just been processed (or at the end, if
+    /// the run has fewer): backwards from the nearest copy, forwards from here.
+    pub fn seek_to_event(&mut self, target: u64) {
+        self.pause();
+        if target < self.run.events_processed() {
+            self.rewind_to(self.run.now(), target);
+        }
+        let missing = target.saturating_sub(self.run.events_processed());
+        if missing > 0 {
+            let end = self.run.end();
+            self.run.advance(sim::RunBudget {
+                until: end,
+                max_events: missing,
+            });
+            self.timeline.record(&self.run);
+        }
+    }
+
+    /// Replaces the run by the latest copy at or before `time` with at most `max_events`
+    /// events, or by a fresh start.
+    fn rewind_to(&mut self, time: SimTime, max_events: u64) {
+        match self.timeline.before(time, max_events) {
+            Some(copy) => self.run = copy,
+            None => {
+                if let Ok(run) = R::start(self.run.scenario()) {
+                    self.run = run;
+                }
+            }
+        }
     }
 
     /// Back to time zero of the same scenario, recorded actions included; paused.
@@ -180,10 +236,12 @@ impl<R: LiveRun> Session<R> {
         self.pause();
     }
 
-    /// Runs as fast as the page allows to `at` (from zero if it lies in the past), then pauses.
+    /// Runs as fast as the page allows to `at`, then pauses. A moment in the past is reached
+    /// from the nearest copy before it (or from zero).
     pub fn seek(&mut self, at: SimTime) {
         if at < self.run.now() {
-            self.reset();
+            self.rewind_to(at, u64::MAX);
+            self.pacer.pause();
         }
         self.mode = Mode::Seeking(at.min(self.run.end()));
     }
@@ -226,6 +284,7 @@ impl<R: LiveRun> Session<R> {
         if self.run.is_finished() && self.mode == Mode::Playing {
             self.pause();
         }
+        self.timeline.record(&self.run);
         report(slice, before_time != self.run.now())
     }
 
@@ -263,7 +322,7 @@ impl<R: LiveRun> Session<R> {
     /// Applies a fault verb now; says what happened.
     pub fn fault(&mut self, fault: Fault) -> Result<String, String> {
         let text = fault.describe();
-        self.run.fault_now(fault).map_err(|e| e.to_string())?;
+        self.run_mut().fault_now(fault).map_err(|e| e.to_string())?;
         let mut said = format!(
             "{} at {}.",
             capitalise(&text),
@@ -285,7 +344,10 @@ impl Session<BroadcastRun> {
     /// The selected node broadcasts a new update now; says what happened.
     pub fn broadcast_from_selected(&mut self) -> Result<String, String> {
         let node = self.need_selection()?;
-        let update = self.run.broadcast_now(node).map_err(|e| e.to_string())?;
+        let update = self
+            .run_mut()
+            .broadcast_now(node)
+            .map_err(|e| e.to_string())?;
         Ok(format!(
             "{node} broadcasts update u{update} at {}.",
             crate::lab::format::time_ns(self.run.now().0)
@@ -450,6 +512,115 @@ mod tests {
         s.load(&broadcast_presets()[1].scenario).expect("valid");
         assert_eq!(s.layout_id, layout_id + 1, "grid → line: a new layout");
         assert_eq!(s.run().now(), SimTime::ZERO);
+    }
+
+    /// A fresh run of `scenario` advanced by exactly `events` events.
+    fn fresh_at<R: LiveRun>(scenario: &Scenario, events: u64) -> R {
+        let mut run = R::start(scenario).expect("valid");
+        let end = run.end();
+        run.advance(sim::RunBudget {
+            until: end,
+            max_events: events,
+        });
+        run
+    }
+
+    /// Seeking to random events, backwards and forwards, gives exactly the world a fresh run
+    /// reaches at that event (same trace hash, time and event count). Positions come from a
+    /// fixed seed, printed on failure.
+    fn seeking_to_events_matches_fresh_runs<R: LiveRun>(scenario: &Scenario) {
+        let mut s = Session::<R>::new(scenario).expect("valid");
+        s.timeline = Timeline::with_fixed_spacing(50);
+        let mut k = 0;
+        while !s.run().is_finished() {
+            k += 37;
+            s.seek_to_event(k);
+        }
+        let total = s.run().events_processed();
+        assert!(
+            s.timeline.len() > 1,
+            "copies were taken on the way ({total} events)"
+        );
+        let seed = 0x5eed_u64;
+        let mut x = seed;
+        for _ in 0..12 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let target = x % (total + 1);
+            s.seek_to_event(target);
+            let fresh: R = fresh_at(scenario, target);
+            assert_eq!(s.run().events_processed(), target, "seed {seed}");
+            assert_eq!(s.run().now(), fresh.now(), "seed {seed}, event {target}");
+            assert_eq!(
+                s.run().trace_hash_hex(),
+                fresh.trace_hash_hex(),
+                "seed {seed}, event {target}"
+            );
+        }
+    }
+
+    #[test]
+    fn seeking_to_an_event_is_exact_in_both_labs() {
+        seeking_to_events_matches_fresh_runs::<BroadcastRun>(&broadcast_presets()[2].scenario);
+        let crdt = scenario::crdt_lab::crdt_presets()
+            .into_iter()
+            .find(|p| p.name == "Lossy network")
+            .expect("preset")
+            .scenario;
+        seeking_to_events_matches_fresh_runs::<scenario::CrdtRun>(&crdt);
+    }
+
+    #[test]
+    fn step_back_undoes_exactly_one_event_and_seek_back_lands_on_the_moment() {
+        let scenario = &broadcast_presets()[0].scenario;
+        let mut s = session(0);
+        for _ in 0..40 {
+            s.step();
+        }
+        let before = s.run().trace_hash().hex();
+        s.step();
+        assert!(s.step_back());
+        assert_eq!(s.run().events_processed(), 40);
+        assert_eq!(s.run().trace_hash().hex(), before);
+        s.seek(SimTime::from_millis(900));
+        while s.mode() != Mode::Paused {
+            s.frame(0.0, || 0.0);
+        }
+        s.seek(SimTime::from_millis(250));
+        while s.mode() != Mode::Paused {
+            s.frame(0.0, || 0.0);
+        }
+        let mut direct = BroadcastRun::new(scenario).expect("valid");
+        direct.advance(sim::RunBudget {
+            until: SimTime::from_millis(250),
+            max_events: u64::MAX,
+        });
+        assert_eq!(s.run().now(), SimTime::from_millis(250));
+        assert_eq!(s.run().trace_hash().hex(), direct.trace_hash().hex());
+        // At time zero with nothing processed there is nothing to undo.
+        s.reset();
+        assert!(!s.step_back());
+    }
+
+    #[test]
+    fn acting_drops_the_copies_so_going_back_replays_the_action() {
+        let mut s = session(0);
+        s.seek(SimTime::from_millis(600));
+        while s.mode() != Mode::Paused {
+            s.frame(0.0, || 0.0);
+        }
+        s.select(Some(NodeId(24)));
+        s.broadcast_from_selected().expect("a broadcast");
+        assert!(s.timeline.is_empty());
+        s.run_to_end();
+        while s.mode() != Mode::Paused {
+            s.frame(0.0, || 0.0);
+        }
+        let target = s.run().events_processed() - 3;
+        s.seek_to_event(target);
+        let fresh: BroadcastRun = fresh_at(s.scenario(), target);
+        assert_eq!(s.run().trace_hash().hex(), fresh.trace_hash().hex());
     }
 
     #[test]

@@ -347,7 +347,7 @@ impl PlotSchedule {
     }
 }
 
-/// Space: play/pause; `.`: step; `r`: reset; `?`: the shortcuts dialog. Ignored while typing in
+/// Space: play/pause; `.`: step; `,`: step back; `r`: reset; `?`: the shortcuts dialog. Ignored while typing in
 /// a field or with a modifier held.
 pub fn install_shortcuts<R: LiveRun + 'static>(lab: LabContext<R>, help: NodeRef<html::Dialog>) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -379,6 +379,11 @@ pub fn install_shortcuts<R: LiveRun + 'static>(lab: LabContext<R>, help: NodeRef
             "." => {
                 lab.update(|s| {
                     s.step();
+                });
+            }
+            "," => {
+                lab.update(|s| {
+                    s.step_back();
                 });
             }
             "r" | "R" => {

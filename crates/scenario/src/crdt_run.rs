@@ -244,6 +244,7 @@ trait Replicas {
     fn state_groups(&self) -> StateGroups;
     fn totals(&self) -> Totals;
     fn values(&self) -> Vec<String>;
+    fn approx_heap_bytes(&self) -> usize;
 }
 
 #[derive(Clone, Debug)]
@@ -406,6 +407,17 @@ impl<C: LabType> Replicas for World<C> {
             .iter()
             .map(|r| r.state().value_string())
             .collect()
+    }
+    fn approx_heap_bytes(&self) -> usize {
+        // The kernel's own estimate, plus every replica's state and sync bookkeeping at their
+        // encoded size (their in-memory size is of the same order).
+        self.sim.approx_heap_bytes()
+            + self
+                .sim
+                .nodes()
+                .iter()
+                .map(|r| crdt::wire_bytes(r.state()) + r.sync_metadata_bytes())
+                .sum::<usize>()
     }
 }
 
@@ -793,6 +805,14 @@ impl CrdtRun {
     /// The naive twin's values per replica, if the type has a twin.
     pub fn naive_values(&self) -> Option<Vec<String>> {
         self.naive.as_ref().map(|n| n.values())
+    }
+    /// An estimate of the memory the run takes, shadow runs included.
+    pub fn approx_heap_bytes(&self) -> usize {
+        self.modes
+            .iter()
+            .chain(self.naive.iter())
+            .map(|w| w.approx_heap_bytes())
+            .sum()
     }
     /// The values per replica in the chosen mode.
     pub fn values(&self) -> Vec<String> {

@@ -61,6 +61,18 @@ pub fn Transport<R: LiveRun + 'static>(
                 </button>
                 <button
                     type="button"
+                    aria-keyshortcuts=","
+                    title="Go back one event (,)"
+                    on:click=move |_| {
+                        lab.update(|s| {
+                            s.step_back();
+                        });
+                    }
+                >
+                    "Step back"
+                </button>
+                <button
+                    type="button"
                     aria-keyshortcuts="."
                     title="Process one event (.)"
                     on:click=move |_| {
@@ -142,6 +154,23 @@ pub fn Transport<R: LiveRun + 'static>(
                     })}
                 </span>
             </p>
+            <div class="transport-timeline">
+                <label for="lab-timeline">"Time"</label>
+                <input
+                    id="lab-timeline"
+                    type="range"
+                    min="0"
+                    max=move || lab.read(|s| (s.run().end().0 / 1_000_000).to_string())
+                    step="1"
+                    aria-valuetext=move || lab.read(clock_text)
+                    prop:value=move || lab.read(|s| (s.run().now().0 / 1_000_000).to_string())
+                    on:input=move |ev| {
+                        if let Ok(ms) = event_target_value(&ev).parse::<u64>() {
+                            lab.update(|s| s.seek(sim::SimTime::from_millis(ms)));
+                        }
+                    }
+                />
+            </div>
             <p class="transport-behind">
                 <span role="status">{behind}</span>
                 <span>{achieved}</span>
@@ -186,6 +215,7 @@ pub fn ShortcutsDialog(
                 <tbody>
                     <tr><th scope="row"><kbd>"Space"</kbd></th><td>"Play or pause"</td></tr>
                     <tr><th scope="row"><kbd>"."</kbd></th><td>"Step: process one event"</td></tr>
+                    <tr><th scope="row"><kbd>","</kbd></th><td>"Step back: undo one event"</td></tr>
                     <tr><th scope="row"><kbd>"r"</kbd></th><td>"Reset to time zero (your actions are kept)"</td></tr>
                     <tr><th scope="row"><kbd>"?"</kbd></th><td>"Show this list"</td></tr>
                     <tr><th scope="row"><kbd>"Esc"</kbd></th><td>"Close this list"</td></tr>
