@@ -89,6 +89,12 @@ test('from the home page to the lab: the default preset converges, add wins', as
   assert.equal(await rows.count(), 3);
   for (let i = 0; i < 3; i += 1) assert.doesNotMatch(await rows.nth(i).innerText(), /not yet/);
   assert.match(await page.locator('.explainer').innerText(), /add wins/i);
+  // The energy ledger: five replicas idling 4 s at 3.8 W are 76 J, plus their messages.
+  assert.match(await page.locator('#lab-energy-total').innerText(), /^76(\.\d+)? J$/);
+  const world = await page.locator('#lab-energy-carbon').innerText();
+  await page.getByLabel('Electricity grid').selectOption({ index: 0 });
+  const norway = await page.locator('#lab-energy-carbon').innerText();
+  assert.notEqual(norway, world, 'the grid changes the carbon');
   await assertAxeClean(page, 'crdt lab (light)');
   watch.assertClean();
 });

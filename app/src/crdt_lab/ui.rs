@@ -169,6 +169,7 @@ pub fn CrdtLab(
             <section class="lab-side" aria-label="Measurements">
                 <Measurements />
                 <Explainer />
+                <crate::lab::ui::energy::EnergyPanel lab=lab />
                 <panels::SharePanel lab=lab />
             </section>
         </div>

@@ -75,9 +75,57 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A quantity with an SI prefix chosen so the number reads well: `si(0.0042, "J")` is
+/// `4.2 mJ`; three significant digits at most.
+pub fn si(value: f64, unit: &str) -> String {
+    if !value.is_finite() {
+        return "–".to_owned();
+    }
+    if value == 0.0 {
+        return format!("0 {unit}");
+    }
+    const PREFIXES: [(f64, &str); 9] = [
+        (1e12, "T"),
+        (1e9, "G"),
+        (1e6, "M"),
+        (1e3, "k"),
+        (1.0, ""),
+        (1e-3, "m"),
+        (1e-6, "µ"),
+        (1e-9, "n"),
+        (1e-12, "p"),
+    ];
+    let magnitude = value.abs();
+    let (scale, prefix) = PREFIXES
+        .iter()
+        .copied()
+        .find(|(scale, _)| magnitude >= *scale)
+        .unwrap_or(PREFIXES[PREFIXES.len() - 1]);
+    let scaled = value / scale;
+    let decimals = if scaled.abs() >= 100.0 {
+        0
+    } else if scaled.abs() >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{} {prefix}{unit}", trim(scaled, decimals))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn si_prefixes_keep_numbers_short() {
+        assert_eq!(si(0.0, "J"), "0 J");
+        assert_eq!(si(0.0042, "J"), "4.2 mJ");
+        assert_eq!(si(95.0, "J"), "95 J");
+        assert_eq!(si(1234.0, "J"), "1.23 kJ");
+        assert_eq!(si(3.3e-8, "kWh"), "33 nkWh");
+        assert_eq!(si(2.5e-13, "g"), "0.25 pg");
+        assert_eq!(si(f64::NAN, "J"), "–");
+    }
 
     #[test]
     fn times_pick_a_readable_unit() {

@@ -50,6 +50,8 @@ pub trait LiveRun: Sized + Clone {
     fn in_flight_count(&self) -> u64;
     /// An estimate of the memory a copy of the run takes (for bounding time-travel copies).
     fn approx_heap_bytes(&self) -> usize;
+    /// The run's energy ledger.
+    fn energy(&self) -> &energy::EnergyLedger;
 }
 
 impl LiveRun for BroadcastRun {
@@ -105,6 +107,9 @@ impl LiveRun for BroadcastRun {
     /// updates, per-link counters), which it does not see.
     fn approx_heap_bytes(&self) -> usize {
         2 * self.sim().approx_heap_bytes()
+    }
+    fn energy(&self) -> &energy::EnergyLedger {
+        BroadcastRun::energy(self)
     }
 }
 
@@ -173,5 +178,8 @@ impl LiveRun for CrdtRun {
     }
     fn approx_heap_bytes(&self) -> usize {
         CrdtRun::approx_heap_bytes(self)
+    }
+    fn energy(&self) -> &energy::EnergyLedger {
+        CrdtRun::energy(self)
     }
 }

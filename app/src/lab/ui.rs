@@ -3,6 +3,7 @@
 //! `version` signal that the text around the canvas reads.
 
 mod editor;
+pub mod energy;
 mod inspector;
 pub mod panels;
 pub mod transport;
@@ -225,6 +226,7 @@ pub fn Lab(
                 <panels::Summary />
                 <inspector::Inspector />
                 <panels::Explainer />
+                <energy::EnergyPanel lab=lab />
                 <panels::SharePanel lab=lab />
             </section>
         </div>

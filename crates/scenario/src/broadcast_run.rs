@@ -1,10 +1,12 @@
 //! A live run of the network & broadcast lab: the world plus the observers a page needs, advanced
 //! in slices, with user actions recorded into the scenario so a share link replays them exactly.
 
+use crate::energy_ledger::lab_ledger_config;
 use crate::scenario::{
     Action, ActionKind, BroadcastScenario, Lab, Problem, Scenario, ScenarioError,
 };
 use crate::series::{Series, Timed};
+use energy::EnergyLedger;
 use protocols::broadcast::{
     BroadcastConfig, BroadcastMsg, BroadcastNode, BroadcastReport, BroadcastStats, build_sim,
 };
@@ -64,6 +66,7 @@ struct Observers {
     counters: Counters,
     hash: TraceHash,
     curves: Curves,
+    energy: EnergyLedger,
 }
 
 impl Observer<BroadcastMsg> for Observers {
@@ -79,6 +82,7 @@ impl Observer<BroadcastMsg> for Observers {
         self.stats.observe(event);
         self.counters.observe(event);
         self.hash.observe(event);
+        self.energy.observe(event);
     }
 }
 
@@ -172,6 +176,7 @@ impl BroadcastRun {
             counters,
             hash: TraceHash::new(),
             curves: Curves::new(SimDuration(scenario.duration.0 / 500)),
+            energy: EnergyLedger::new(lab_ledger_config(b.nodes, PER_LINK_COUNTERS_MAX_NODES)),
         };
         let mut run = BroadcastRun {
             scenario: scenario.clone(),
@@ -292,6 +297,10 @@ impl BroadcastRun {
     /// The curves to plot.
     pub fn samples(&self) -> &[Sample] {
         self.observers.curves.series.samples()
+    }
+    /// The energy ledger of the run so far.
+    pub fn energy(&self) -> &EnergyLedger {
+        &self.observers.energy
     }
     /// The trace hash so far.
     pub fn trace_hash(&self) -> &TraceHash {

@@ -8,6 +8,7 @@
 
 use crate::broadcast_run::wrong_lab;
 use crate::crdt_lab::{CrdtScenario, CrdtType, Update, all_modes, sync_interval_and_fanout};
+use crate::energy_ledger::lab_ledger_config;
 use crate::scenario::{Action, ActionKind, Lab, Problem, Scenario, ScenarioError, network_config};
 use crate::series::{Series, Timed};
 use crdt::{
@@ -15,6 +16,7 @@ use crdt::{
     NaiveRegister, OrSet, PnCounter, ReplicaMsg, ReplicaNode, ReplicaStats, Replicated, SetAction,
     SyncMode, Text, TextAction, TwoPSet,
 };
+use energy::EnergyLedger;
 use sim::{
     ConfigError, Counters, Fault, InFlight, LocalTime, NetworkStats, NodeId, Observer,
     PartitionState, RunBudget, RunOutcome, Sim, SimDuration, SimTime, Topology, TraceEvent,
@@ -240,6 +242,7 @@ trait Replicas {
     fn stats(&self) -> NetworkStats;
     fn counters(&self) -> &Counters;
     fn trace_hash(&self) -> &TraceHash;
+    fn energy(&self) -> &EnergyLedger;
     fn replica(&self, node: NodeId) -> Option<ReplicaView>;
     fn state_groups(&self) -> StateGroups;
     fn totals(&self) -> Totals;
@@ -251,12 +254,14 @@ trait Replicas {
 struct WorldObservers {
     counters: Counters,
     hash: TraceHash,
+    energy: EnergyLedger,
 }
 
 impl<M> Observer<M> for WorldObservers {
     fn observe(&mut self, event: &TraceEvent<'_, M>) {
         self.counters.observe(event);
         self.hash.observe(event);
+        self.energy.observe(event);
     }
 }
 
@@ -300,6 +305,10 @@ impl<C: LabType> World<C> {
             obs: WorldObservers {
                 counters,
                 hash: TraceHash::new(),
+                energy: EnergyLedger::new(lab_ledger_config(
+                    c.replicas,
+                    crate::crdt_lab::MAX_ANIMATED_REPLICAS,
+                )),
             },
         })
     }
@@ -361,6 +370,9 @@ impl<C: LabType> Replicas for World<C> {
     }
     fn trace_hash(&self) -> &TraceHash {
         &self.obs.hash
+    }
+    fn energy(&self) -> &EnergyLedger {
+        &self.obs.energy
     }
     fn replica(&self, node: NodeId) -> Option<ReplicaView> {
         let r = self.sim.node(node)?;
@@ -789,6 +801,15 @@ impl CrdtRun {
     /// The chosen mode's trace hash.
     pub fn trace_hash(&self) -> &TraceHash {
         self.main().trace_hash()
+    }
+    /// The chosen mode's energy ledger.
+    pub fn energy(&self) -> &EnergyLedger {
+        self.main().energy()
+    }
+    /// Energy totals so far per mode (state, op, delta) on the same updates.
+    pub fn energy_by_mode(&self) -> [energy::LedgerTotals; 3] {
+        let now = self.now();
+        [0, 1, 2].map(|i| self.modes[i].energy().totals(now))
     }
     /// Replica `node` in the chosen mode.
     pub fn replica(&self, node: NodeId) -> Option<ReplicaView> {

@@ -292,3 +292,47 @@ fn crdt_runs_match_their_committed_trace_hashes() {
         assert_eq!(report.trace_hash, hash, "{name}");
     }
 }
+
+/// The ledger's totals are the sum of its per-node parts, and its network energy the sum of
+/// its per-message parts.
+pub fn ledger_adds_up(ledger: &energy::EnergyLedger, at: SimTime, what: &str) {
+    let totals = ledger.totals(at);
+    let nodes: f64 = ledger.nodes(at).iter().map(|n| n.total.0).sum();
+    let tolerance = 1e-9 * totals.total.0.max(1e-12);
+    assert!(
+        (totals.total.0 - nodes).abs() <= tolerance,
+        "{what}: {totals:?} vs {nodes}"
+    );
+    let messages: f64 = ledger.messages().iter().map(|m| m.energy.0).sum();
+    assert!(
+        (totals.network.0 - messages).abs() <= 1e-9 * totals.network.0.max(1e-12),
+        "{what}: network {} vs messages {messages}",
+        totals.network.0
+    );
+    assert_eq!(ledger.messages().len() as u64, totals.messages, "{what}");
+    assert!(
+        totals.idle.0 > 0.0 && totals.network.0 > 0.0,
+        "{what}: {totals:?}"
+    );
+}
+
+#[test]
+fn the_energy_ledger_adds_up_in_every_crdt_preset_and_mode() {
+    for p in crdt_presets()
+        .into_iter()
+        .filter(|p| crdt(&mut p.scenario.clone()).replicas <= 50)
+    {
+        let run = finished(&p.scenario);
+        ledger_adds_up(run.energy(), run.now(), p.name);
+        let by_mode = run.energy_by_mode();
+        let bytes = run.report().bytes_by_mode;
+        // Same idle power and up time in every mode: the network part follows the bytes.
+        for i in 0..3 {
+            for j in 0..3 {
+                if bytes[i] > bytes[j] {
+                    assert!(by_mode[i].network.0 > by_mode[j].network.0, "{}", p.name);
+                }
+            }
+        }
+    }
+}

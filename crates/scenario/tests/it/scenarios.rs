@@ -183,3 +183,15 @@ proptest! {
         prop_assert_eq!(replayed, live.report(), "seed {}", seed);
     }
 }
+
+#[test]
+fn the_energy_ledger_adds_up_in_every_network_preset() {
+    for p in broadcast_presets() {
+        if broadcast(&mut p.scenario.clone()).nodes > 1000 {
+            continue;
+        }
+        let mut r = BroadcastRun::new(&p.scenario).unwrap();
+        r.run_to_end();
+        crate::crdt::ledger_adds_up(r.energy(), r.now(), p.name);
+    }
+}
