@@ -438,7 +438,7 @@ impl<N: Node> Sim<N> {
     ) -> RunOutcome {
         let mut done = 0u64;
         loop {
-            match self.queue.peek_time() {
+            match self.queue.next_time() {
                 None => {
                     return RunOutcome::Quiescent;
                 }
