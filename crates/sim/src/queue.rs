@@ -125,14 +125,19 @@ impl<E> EventQueue<E> {
         bucket.push(entry);
     }
 
-    /// Marks bucket `b`, now empty, as such, and keeps its allocation if the budget allows.
+    /// Marks bucket `b` as empty.
     #[inline]
-    fn emptied(&mut self, b: usize, mut bucket: Vec<Entry<E>>) {
+    fn clear(&mut self, b: usize) {
         let w = b / 64;
         self.nonempty[w] &= !(1 << (b % 64));
         if self.nonempty[w] == 0 {
             self.summary &= !(1 << w);
         }
+    }
+
+    /// Marks bucket `b`, now empty, as such, and keeps its allocation if the budget allows.
+    fn emptied(&mut self, b: usize, mut bucket: Vec<Entry<E>>) {
+        self.clear(b);
         let capacity = bucket.capacity();
         if capacity > SMALL {
             if self.idle + capacity <= self.len {
@@ -180,10 +185,14 @@ impl<E> EventQueue<E> {
     fn take_from_buckets(&mut self) -> Option<Entry<E>> {
         let k = self.first_nonempty()?;
         if self.buckets[k].len() == 1 {
-            let mut bucket = std::mem::take(&mut self.buckets[k]);
-            let entry = bucket.pop()?;
+            let entry = self.buckets[k].pop()?;
             self.last = entry.time;
-            self.emptied(k, bucket);
+            if self.buckets[k].capacity() <= SMALL {
+                self.clear(k);
+            } else {
+                let bucket = std::mem::take(&mut self.buckets[k]);
+                self.emptied(k, bucket);
+            }
             return Some(entry);
         }
         let mut bucket = std::mem::take(&mut self.buckets[k]);
