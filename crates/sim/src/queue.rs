@@ -4,11 +4,11 @@
 //! what a radix heap needs. Times are read as 7-bit digits (ten, the top one short). Bucket
 //! `(level, d)` holds the events whose time first differs from `last` (the time of the last
 //! event handed out) in digit `level`, counted from the least significant, where it is `d`;
-//! bucket order is then time order. Scheduling appends to one bucket. When nothing is due at `last`, the lowest
-//! non-empty bucket is taken: its earliest event is the next one, its time becomes `last`, and
-//! the rest of the bucket moves to lower levels (or to `current`, if due at `last`). A bucket of
-//! one event is just taken. Each event moves at most 10 times, in practice two or three, always
-//! by appending.
+//! bucket order is then time order. Scheduling appends to one bucket. When nothing is due at
+//! `last`, the lowest non-empty bucket is taken: its earliest event is the next one, its time
+//! becomes `last`, and the rest of the bucket moves to lower levels (or to `current`, if due at
+//! `last`). A bucket of one event is just taken. Each event moves at most 10 times, in practice
+//! two or three, always by appending.
 //!
 //! Events are stored whole, not behind an index: buckets are filled and emptied in order, so the
 //! memory traffic is sequential and the event to run next is already in cache. (With a binary
