@@ -202,6 +202,22 @@ struct LinkState {
     last_arrival: SimTime,
 }
 
+/// What the kernel keeps per node, together so that handling an event touches one cache line.
+#[derive(Clone, Debug)]
+#[repr(align(64))]
+struct PerNode {
+    /// The node's local clock.
+    clock: LocalClock,
+    /// The node's random stream.
+    rng: SimRng,
+    /// Bumped at every crash, so timers set before it never fire.
+    incarnation: u32,
+    /// Whether the node is running.
+    up: bool,
+}
+
+const _: () = assert!(size_of::<PerNode>() == 64);
+
 /// A fixed multiplicative hash for timer ids (sequential integers): fast and the same everywhere.
 #[derive(Clone, Copy, Default)]
 struct TimerIdHasher(u64);
@@ -280,10 +296,8 @@ pub struct Sim<N: Node> {
     events_processed: u64,
     queue: EventQueue<Event<N::Msg, N::Timer>>,
     nodes: Vec<N>,
-    up: Vec<bool>,
-    incarnation: Vec<u32>,
-    clocks: Vec<LocalClock>,
-    node_rngs: Vec<SimRng>,
+    /// The kernel's own state of each node, one cache line per node.
+    per_node: Vec<PerNode>,
     net_rng: SimRng,
     topology: Arc<Topology>,
     default_link: Arc<LinkParams>,
@@ -327,11 +341,13 @@ impl<N: Node> Sim<N> {
         let n = config.topology.node_count();
         let factory: NodeFactory<N> = Arc::new(make_node);
         let nodes: Vec<N> = (0..n).map(|i| factory(NodeId(i))).collect();
-        let clocks = (0..n)
-            .map(|i| LocalClock::new(config.clocks.get(&NodeId(i)).copied().unwrap_or_default()))
-            .collect();
-        let node_rngs = (0..n)
-            .map(|i| SimRng::for_stream(config.seed, i as u64))
+        let per_node = (0..n)
+            .map(|i| PerNode {
+                clock: LocalClock::new(config.clocks.get(&NodeId(i)).copied().unwrap_or_default()),
+                rng: SimRng::for_stream(config.seed, i as u64),
+                incarnation: 0,
+                up: true,
+            })
             .collect();
         let mut sim = Sim {
             seed: config.seed,
@@ -341,10 +357,7 @@ impl<N: Node> Sim<N> {
             events_processed: 0,
             queue: EventQueue::with_capacity(n as usize + config.faults.len()),
             nodes,
-            up: vec![true; n as usize],
-            incarnation: vec![0; n as usize],
-            clocks,
-            node_rngs,
+            per_node,
             net_rng: SimRng::for_stream(config.seed, u64::MAX),
             topology: Arc::new(config.topology),
             default_link: Arc::new(config.default_link),
@@ -542,11 +555,13 @@ impl<N: Node> Sim<N> {
     }
     /// Whether a node is running (not crashed).
     pub fn is_up(&self, id: NodeId) -> bool {
-        self.up.get(id.index()).copied().unwrap_or(false)
+        self.per_node.get(id.index()).is_some_and(|p| p.up)
     }
     /// What a node's clock reads now.
     pub fn local_time(&self, id: NodeId) -> Option<LocalTime> {
-        self.clocks.get(id.index()).map(|c| c.read(self.now))
+        self.per_node
+            .get(id.index())
+            .map(|p| p.clock.read(self.now))
     }
     /// The topology.
     pub fn topology(&self) -> &Topology {
@@ -566,10 +581,7 @@ impl<N: Node> Sim<N> {
         use std::mem::size_of;
         self.queue.heap_bytes()
             + self.nodes.capacity() * size_of::<N>()
-            + self.up.capacity()
-            + self.incarnation.capacity() * 4
-            + self.clocks.capacity() * size_of::<LocalClock>()
-            + self.node_rngs.capacity() * size_of::<SimRng>()
+            + self.per_node.capacity() * size_of::<PerNode>()
             + self.topology.heap_bytes()
             + self.link_state.len() * (size_of::<(NodeId, NodeId)>() + size_of::<LinkState>() + 16)
             + self.live_timers.len() * (size_of::<TimerId>() + 16)
@@ -603,7 +615,7 @@ impl<N: Node> Sim<N> {
         self.now = time;
         match event {
             Event::Start(node) => {
-                if !self.up[node.index()] {
+                if !self.per_node[node.index()].up {
                     return false;
                 }
                 emit(
@@ -623,7 +635,7 @@ impl<N: Node> Sim<N> {
             } => {
                 self.stats.in_flight -= 1;
                 let size_bytes = msg.size_bytes();
-                let reason = if !self.up[to.index()] {
+                let reason = if !self.per_node[to.index()].up {
                     Some(DropReason::NodeDown)
                 } else if self.partitions.blocks(from, to) {
                     Some(DropReason::Partitioned)
@@ -662,8 +674,8 @@ impl<N: Node> Sim<N> {
                 timer,
             } => {
                 if !self.live_timers.remove(&id)
-                    || incarnation != self.incarnation[node.index()]
-                    || !self.up[node.index()]
+                    || incarnation != self.per_node[node.index()].incarnation
+                    || !self.per_node[node.index()].up
                 {
                     return false;
                 }
@@ -676,7 +688,7 @@ impl<N: Node> Sim<N> {
                 self.handle(node, obs, |n, ctx| n.on_timer(ctx, timer));
             }
             Event::Input { node, msg } => {
-                let accepted = self.up[node.index()];
+                let accepted = self.per_node[node.index()].up;
                 emit(
                     obs,
                     &mut self.trace_seq,
@@ -708,11 +720,11 @@ impl<N: Node> Sim<N> {
         match *fault {
             Fault::Crash(node) => self.crash(node, obs),
             Fault::Restart { node, mode } => {
-                if self.up[node.index()] {
+                if self.per_node[node.index()].up {
                     self.crash(node, obs); // restarting a running node bounces it
                 }
                 let i = node.index();
-                self.up[i] = true;
+                self.per_node[i].up = true;
                 if mode == RestartMode::Volatile {
                     self.nodes[i] = (self.factory)(node);
                 }
@@ -724,21 +736,23 @@ impl<N: Node> Sim<N> {
                 );
                 self.handle(node, obs, |n, ctx| n.on_start(ctx));
             }
-            Fault::ClockStep { node, by_ns } => self.clocks[node.index()].step(self.now, by_ns),
-            Fault::SetDrift { node, drift_ppb } => {
-                self.clocks[node.index()].set_drift(self.now, drift_ppb)
+            Fault::ClockStep { node, by_ns } => {
+                self.per_node[node.index()].clock.step(self.now, by_ns)
             }
+            Fault::SetDrift { node, drift_ppb } => self.per_node[node.index()]
+                .clock
+                .set_drift(self.now, drift_ppb),
             _ => self.partitions.apply(fault, self.nodes.len() as u32),
         }
     }
 
     fn crash<O: Observer<N::Msg> + ?Sized>(&mut self, node: NodeId, obs: &mut O) {
         let i = node.index();
-        if !self.up[i] {
+        if !self.per_node[i].up {
             return;
         }
-        self.up[i] = false;
-        self.incarnation[i] = self.incarnation[i].wrapping_add(1);
+        self.per_node[i].up = false;
+        self.per_node[i].incarnation = self.per_node[i].incarnation.wrapping_add(1);
         self.nodes[i].on_crash();
         emit(
             obs,
@@ -760,9 +774,9 @@ impl<N: Node> Sim<N> {
             let mut ctx = Ctx {
                 id: node,
                 node_count: self.nodes.len() as u32,
-                local_time: self.clocks[i].read(self.now),
+                local_time: self.per_node[i].clock.read(self.now),
                 neighbours: self.topology.neighbours(node),
-                rng: &mut self.node_rngs[i],
+                rng: &mut self.per_node[i].rng,
                 effects: &mut effects,
                 next_timer: &mut self.next_timer,
             };
@@ -772,9 +786,9 @@ impl<N: Node> Sim<N> {
             match effect {
                 Effect::Send { to, msg } => self.transmit(node, to, msg, obs),
                 Effect::SetTimer { id, after, timer } => {
-                    let delay = self.clocks[i].global_delay(after);
+                    let delay = self.per_node[i].clock.global_delay(after);
                     self.live_timers.insert(id);
-                    let incarnation = self.incarnation[i];
+                    let incarnation = self.per_node[i].incarnation;
                     self.schedule(
                         self.now + delay,
                         Event::Timer {
