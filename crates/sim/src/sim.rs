@@ -9,10 +9,10 @@ use crate::node::{Ctx, Effect, Message, Node};
 use crate::queue::EventQueue;
 use crate::rng::SimRng;
 use crate::time::{LocalTime, SimDuration, SimTime};
+use crate::timers::TimerSet;
 use crate::topology::Topology;
 use crate::trace::{DropReason, Observer, TraceEvent, TraceKind};
-use std::collections::{BTreeMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Everything that defines a run apart from the nodes themselves. Build one with the `with_*`
@@ -218,24 +218,6 @@ struct PerNode {
 
 const _: () = assert!(size_of::<PerNode>() == 64);
 
-/// A fixed multiplicative hash for timer ids (sequential integers): fast and the same everywhere.
-#[derive(Clone, Copy, Default)]
-struct TimerIdHasher(u64);
-
-impl Hasher for TimerIdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
 /// The sequence-number bit that orders external events after internal ones at the same instant.
 const EXTERNAL: u64 = 1 << 63;
 
@@ -304,9 +286,8 @@ pub struct Sim<N: Node> {
     links: Arc<BTreeMap<(NodeId, NodeId), LinkParams>>,
     link_state: BTreeMap<(NodeId, NodeId), LinkState>,
     partitions: PartitionState,
-    /// Pending, uncancelled timers. Only looked up, never iterated, so a hash set cannot leak
-    /// an order into the run; its hasher is fixed, so even its memory layout is reproducible.
-    live_timers: HashSet<TimerId, BuildHasherDefault<TimerIdHasher>>,
+    /// Pending, uncancelled timers (only looked up, never iterated).
+    live_timers: TimerSet,
     next_timer: u64,
     next_message: u64,
     stats: NetworkStats,
@@ -364,7 +345,7 @@ impl<N: Node> Sim<N> {
             links: Arc::new(config.links),
             link_state: BTreeMap::new(),
             partitions: PartitionState::default(),
-            live_timers: HashSet::default(),
+            live_timers: TimerSet::default(),
             next_timer: 0,
             next_message: 0,
             stats: NetworkStats::default(),
@@ -584,7 +565,7 @@ impl<N: Node> Sim<N> {
             + self.per_node.capacity() * size_of::<PerNode>()
             + self.topology.heap_bytes()
             + self.link_state.len() * (size_of::<(NodeId, NodeId)>() + size_of::<LinkState>() + 16)
-            + self.live_timers.len() * (size_of::<TimerId>() + 16)
+            + self.live_timers.heap_bytes()
     }
     /// Bytes of one queue entry (the per-pending-event cost).
     pub fn bytes_per_pending_event() -> usize {
@@ -673,7 +654,7 @@ impl<N: Node> Sim<N> {
                 incarnation,
                 timer,
             } => {
-                if !self.live_timers.remove(&id)
+                if !self.live_timers.remove(id)
                     || incarnation != self.per_node[node.index()].incarnation
                     || !self.per_node[node.index()].up
                 {
@@ -800,7 +781,7 @@ impl<N: Node> Sim<N> {
                     );
                 }
                 Effect::CancelTimer(id) => {
-                    self.live_timers.remove(&id);
+                    self.live_timers.remove(id);
                 }
                 Effect::Metric { name, value } => {
                     emit(
