@@ -103,8 +103,10 @@ impl<E> EventQueue<E> {
         }
     }
 
-    /// Files `entry` relative to `last` (its time must not be earlier).
-    #[inline]
+    /// Files `entry` relative to `last` (its time must not be earlier). Always inlined: in the
+    /// loop that empties a bucket, it lets each entry be copied once, straight to its new bucket
+    /// (measured: +25 % events/s in WebAssembly, no change natively).
+    #[inline(always)]
     fn file(&mut self, entry: Entry<E>) {
         let diff = entry.time.0 ^ self.last.0;
         if diff == 0 {
