@@ -10,6 +10,12 @@
 //! the WASM/native ratio (`--no-baseline --skip-memory` there: the bare heap and the memory part
 //! are native figures). Lines starting with `RESULT` are read by xtask.
 //!
+//! The baseline pops and pushes 32-byte entries (time, sequence number, 16 bytes of payload) with
+//! delays drawn like the workload's (5–25 ms), and is as many entries deep as the kernel's queue
+//! was on average (the `pending` column). The kernel's own queue is a radix heap, not a binary
+//! heap, so with many events pending the ratio can exceed 1: the baseline is the textbook
+//! queue, not the kernel's.
+//!
 //! Targets (from the kernel issue; checked by reading the output, never asserted in tests):
 //! kernel ≥ 0.4 × bare heap natively; WASM ≥ 0.6 × native; 100k nodes + 1M in flight < 1 GiB.
 
@@ -110,8 +116,8 @@ fn main() {
     let bare_only = std::env::args().any(|a| a == "--no-baseline");
     println!("push gossip (fanout 3, 4 rounds, random graph of mean degree 8, 5–25 ms links)");
     println!(
-        "{:>8} {:>10} {:>12} {:>12} {:>8} {:>10} {:>12}",
-        "nodes", "events", "events/s", "bare heap/s", "ratio", "B/node", "B/pending"
+        "{:>8} {:>10} {:>9} {:>12} {:>12} {:>8} {:>10} {:>12}",
+        "nodes", "events", "pending", "events/s", "bare heap/s", "ratio", "B/node", "B/pending"
     );
     for &nodes in &sizes {
         // ~12 sends per node per update (fanout 3 × 4 rounds), each a send and a delivery event.
@@ -151,7 +157,7 @@ fn main() {
             0.0
         };
         println!(
-            "{nodes:>8} {events:>10} {rate:>12.0} {bare:>12.0} {:>8.2} {per_node:>10.0} {per_pending:>12.1}",
+            "{nodes:>8} {events:>10} {mean_pending:>9} {rate:>12.0} {bare:>12.0} {:>8.2} {per_node:>10.0} {per_pending:>12.1}",
             rate / bare
         );
         println!("RESULT events_per_second_{nodes} {rate:.0}");

@@ -171,10 +171,16 @@ pub struct PartitionState {
 
 impl PartitionState {
     /// Whether a message from `from` to `to` is blocked right now. A node can always reach itself.
+    #[inline]
     pub fn blocks(&self, from: NodeId, to: NodeId) -> bool {
-        if from == to {
+        if !self.is_active() || from == to {
             return false;
         }
+        self.blocks_active(from, to)
+    }
+
+    /// [`PartitionState::blocks`] while some partition is in force.
+    fn blocks_active(&self, from: NodeId, to: NodeId) -> bool {
         if let Some(g) = &self.groups
             && g.get(from.index()) != g.get(to.index())
         {
@@ -186,6 +192,7 @@ impl PartitionState {
     }
 
     /// Whether any partition is in force.
+    #[inline]
     pub fn is_active(&self) -> bool {
         self.groups.is_some() || !self.isolated.is_empty() || !self.cut.is_empty()
     }

@@ -25,6 +25,7 @@ mod queue;
 mod rng;
 mod sim;
 mod time;
+mod timers;
 mod topology;
 mod trace;
 

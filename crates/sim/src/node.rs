@@ -9,6 +9,7 @@ use core::fmt::Debug;
 /// bandwidth accounting and the energy ledger.
 pub trait Message: Clone + Debug {
     /// The size of this message on the wire, in bytes (headers included, as the protocol counts them).
+    /// It must depend on the message alone: the kernel asks again when a copy arrives.
     fn size_bytes(&self) -> u32;
 }
 

@@ -65,7 +65,8 @@ impl SimRng {
         loop {
             let m = (self.0.next_u64() as u128) * (n as u128);
             let low = m as u64;
-            if low >= n.wrapping_neg() % n {
+            // The threshold is below `n`, so the division is needed only when `low < n`.
+            if low >= n || low >= n.wrapping_neg() % n {
                 return (m >> 64) as u64;
             }
         }
@@ -114,17 +115,13 @@ impl SimRng {
                 return;
             }
         }
-        if n <= SMALL {
+        if n <= 32 {
             // Partial Fisher–Yates on a stack copy of the indices: no allocation per call.
-            let mut idx = [0u16; SMALL];
-            for (i, slot) in idx[..n].iter_mut().enumerate() {
-                *slot = i as u16;
-            }
-            for i in 0..k {
-                let j = i + self.below((n - i) as u64) as usize;
-                idx.swap(i, j);
-                out.push(items[idx[i] as usize]);
-            }
+            self.shuffle_prefix::<T, 32>(items, k, out);
+            return;
+        }
+        if n <= SMALL {
+            self.shuffle_prefix::<T, SMALL>(items, k, out);
             return;
         }
         let mut idx: Vec<usize> = (0..n).collect();
@@ -132,6 +129,24 @@ impl SimRng {
             let j = i + self.below((n - i) as u64) as usize;
             idx.swap(i, j);
             out.push(items[idx[i]]);
+        }
+    }
+}
+
+impl SimRng {
+    /// The first `k` picks of a Fisher–Yates shuffle of `items` (at most `S` of them), using a
+    /// stack array of `S` indices.
+    #[inline]
+    fn shuffle_prefix<T: Copy, const S: usize>(&mut self, items: &[T], k: usize, out: &mut Vec<T>) {
+        let n = items.len();
+        let mut idx = [0u16; S];
+        for (i, slot) in idx[..n].iter_mut().enumerate() {
+            *slot = i as u16;
+        }
+        for i in 0..k {
+            let j = i + self.below((n - i) as u64) as usize;
+            idx.swap(i, j);
+            out.push(items[idx[i] as usize]);
         }
     }
 }

@@ -9,10 +9,10 @@ use crate::node::{Ctx, Effect, Message, Node};
 use crate::queue::EventQueue;
 use crate::rng::SimRng;
 use crate::time::{LocalTime, SimDuration, SimTime};
+use crate::timers::TimerSet;
 use crate::topology::Topology;
 use crate::trace::{DropReason, Observer, TraceEvent, TraceKind};
-use std::collections::{BTreeMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Everything that defines a run apart from the nodes themselves. Build one with the `with_*`
@@ -173,12 +173,13 @@ impl<N: Node> Snapshot<N> {
 #[derive(Clone, Debug)]
 enum Event<M, T> {
     Start(NodeId),
+    /// A message copy on the wire. Its size is asked of `msg` again on arrival rather than
+    /// stored: queue entries stay 8 bytes smaller, and every pending event is copied a few times.
     Deliver {
         id: MessageId,
         from: NodeId,
         to: NodeId,
         sent_at: SimTime,
-        size_bytes: u32,
         msg: M,
     },
     Timer {
@@ -201,23 +202,21 @@ struct LinkState {
     last_arrival: SimTime,
 }
 
-/// A fixed multiplicative hash for timer ids (sequential integers): fast and the same everywhere.
-#[derive(Clone, Copy, Default)]
-struct TimerIdHasher(u64);
-
-impl Hasher for TimerIdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
+/// What the kernel keeps per node, together so that handling an event touches one cache line.
+#[derive(Clone, Debug)]
+#[repr(align(64))]
+struct PerNode {
+    /// The node's local clock.
+    clock: LocalClock,
+    /// The node's random stream.
+    rng: SimRng,
+    /// Bumped at every crash, so timers set before it never fire.
+    incarnation: u32,
+    /// Whether the node is running.
+    up: bool,
 }
+
+const _: () = assert!(size_of::<PerNode>() == 64);
 
 /// The sequence-number bit that orders external events after internal ones at the same instant.
 const EXTERNAL: u64 = 1 << 63;
@@ -279,19 +278,16 @@ pub struct Sim<N: Node> {
     events_processed: u64,
     queue: EventQueue<Event<N::Msg, N::Timer>>,
     nodes: Vec<N>,
-    up: Vec<bool>,
-    incarnation: Vec<u32>,
-    clocks: Vec<LocalClock>,
-    node_rngs: Vec<SimRng>,
+    /// The kernel's own state of each node, one cache line per node.
+    per_node: Vec<PerNode>,
     net_rng: SimRng,
     topology: Arc<Topology>,
     default_link: Arc<LinkParams>,
     links: Arc<BTreeMap<(NodeId, NodeId), LinkParams>>,
     link_state: BTreeMap<(NodeId, NodeId), LinkState>,
     partitions: PartitionState,
-    /// Pending, uncancelled timers. Only looked up, never iterated, so a hash set cannot leak
-    /// an order into the run; its hasher is fixed, so even its memory layout is reproducible.
-    live_timers: HashSet<TimerId, BuildHasherDefault<TimerIdHasher>>,
+    /// Pending, uncancelled timers (only looked up, never iterated).
+    live_timers: TimerSet,
     next_timer: u64,
     next_message: u64,
     stats: NetworkStats,
@@ -326,11 +322,13 @@ impl<N: Node> Sim<N> {
         let n = config.topology.node_count();
         let factory: NodeFactory<N> = Arc::new(make_node);
         let nodes: Vec<N> = (0..n).map(|i| factory(NodeId(i))).collect();
-        let clocks = (0..n)
-            .map(|i| LocalClock::new(config.clocks.get(&NodeId(i)).copied().unwrap_or_default()))
-            .collect();
-        let node_rngs = (0..n)
-            .map(|i| SimRng::for_stream(config.seed, i as u64))
+        let per_node = (0..n)
+            .map(|i| PerNode {
+                clock: LocalClock::new(config.clocks.get(&NodeId(i)).copied().unwrap_or_default()),
+                rng: SimRng::for_stream(config.seed, i as u64),
+                incarnation: 0,
+                up: true,
+            })
             .collect();
         let mut sim = Sim {
             seed: config.seed,
@@ -340,17 +338,14 @@ impl<N: Node> Sim<N> {
             events_processed: 0,
             queue: EventQueue::with_capacity(n as usize + config.faults.len()),
             nodes,
-            up: vec![true; n as usize],
-            incarnation: vec![0; n as usize],
-            clocks,
-            node_rngs,
+            per_node,
             net_rng: SimRng::for_stream(config.seed, u64::MAX),
             topology: Arc::new(config.topology),
             default_link: Arc::new(config.default_link),
             links: Arc::new(config.links),
             link_state: BTreeMap::new(),
             partitions: PartitionState::default(),
-            live_timers: HashSet::default(),
+            live_timers: TimerSet::default(),
             next_timer: 0,
             next_message: 0,
             stats: NetworkStats::default(),
@@ -438,7 +433,7 @@ impl<N: Node> Sim<N> {
     ) -> RunOutcome {
         let mut done = 0u64;
         loop {
-            match self.queue.peek_time() {
+            match self.queue.next_time() {
                 None => {
                     return RunOutcome::Quiescent;
                 }
@@ -541,11 +536,13 @@ impl<N: Node> Sim<N> {
     }
     /// Whether a node is running (not crashed).
     pub fn is_up(&self, id: NodeId) -> bool {
-        self.up.get(id.index()).copied().unwrap_or(false)
+        self.per_node.get(id.index()).is_some_and(|p| p.up)
     }
     /// What a node's clock reads now.
     pub fn local_time(&self, id: NodeId) -> Option<LocalTime> {
-        self.clocks.get(id.index()).map(|c| c.read(self.now))
+        self.per_node
+            .get(id.index())
+            .map(|p| p.clock.read(self.now))
     }
     /// The topology.
     pub fn topology(&self) -> &Topology {
@@ -565,13 +562,10 @@ impl<N: Node> Sim<N> {
         use std::mem::size_of;
         self.queue.heap_bytes()
             + self.nodes.capacity() * size_of::<N>()
-            + self.up.capacity()
-            + self.incarnation.capacity() * 4
-            + self.clocks.capacity() * size_of::<LocalClock>()
-            + self.node_rngs.capacity() * size_of::<SimRng>()
+            + self.per_node.capacity() * size_of::<PerNode>()
             + self.topology.heap_bytes()
             + self.link_state.len() * (size_of::<(NodeId, NodeId)>() + size_of::<LinkState>() + 16)
-            + self.live_timers.len() * (size_of::<TimerId>() + 16)
+            + self.live_timers.heap_bytes()
     }
     /// Bytes of one queue entry (the per-pending-event cost).
     pub fn bytes_per_pending_event() -> usize {
@@ -602,7 +596,7 @@ impl<N: Node> Sim<N> {
         self.now = time;
         match event {
             Event::Start(node) => {
-                if !self.up[node.index()] {
+                if !self.per_node[node.index()].up {
                     return false;
                 }
                 emit(
@@ -618,11 +612,11 @@ impl<N: Node> Sim<N> {
                 from,
                 to,
                 sent_at,
-                size_bytes,
                 msg,
             } => {
                 self.stats.in_flight -= 1;
-                let reason = if !self.up[to.index()] {
+                let size_bytes = msg.size_bytes();
+                let reason = if !self.per_node[to.index()].up {
                     Some(DropReason::NodeDown)
                 } else if self.partitions.blocks(from, to) {
                     Some(DropReason::Partitioned)
@@ -660,9 +654,9 @@ impl<N: Node> Sim<N> {
                 incarnation,
                 timer,
             } => {
-                if !self.live_timers.remove(&id)
-                    || incarnation != self.incarnation[node.index()]
-                    || !self.up[node.index()]
+                if !self.live_timers.remove(id)
+                    || incarnation != self.per_node[node.index()].incarnation
+                    || !self.per_node[node.index()].up
                 {
                     return false;
                 }
@@ -675,7 +669,7 @@ impl<N: Node> Sim<N> {
                 self.handle(node, obs, |n, ctx| n.on_timer(ctx, timer));
             }
             Event::Input { node, msg } => {
-                let accepted = self.up[node.index()];
+                let accepted = self.per_node[node.index()].up;
                 emit(
                     obs,
                     &mut self.trace_seq,
@@ -707,11 +701,11 @@ impl<N: Node> Sim<N> {
         match *fault {
             Fault::Crash(node) => self.crash(node, obs),
             Fault::Restart { node, mode } => {
-                if self.up[node.index()] {
+                if self.per_node[node.index()].up {
                     self.crash(node, obs); // restarting a running node bounces it
                 }
                 let i = node.index();
-                self.up[i] = true;
+                self.per_node[i].up = true;
                 if mode == RestartMode::Volatile {
                     self.nodes[i] = (self.factory)(node);
                 }
@@ -723,21 +717,23 @@ impl<N: Node> Sim<N> {
                 );
                 self.handle(node, obs, |n, ctx| n.on_start(ctx));
             }
-            Fault::ClockStep { node, by_ns } => self.clocks[node.index()].step(self.now, by_ns),
-            Fault::SetDrift { node, drift_ppb } => {
-                self.clocks[node.index()].set_drift(self.now, drift_ppb)
+            Fault::ClockStep { node, by_ns } => {
+                self.per_node[node.index()].clock.step(self.now, by_ns)
             }
+            Fault::SetDrift { node, drift_ppb } => self.per_node[node.index()]
+                .clock
+                .set_drift(self.now, drift_ppb),
             _ => self.partitions.apply(fault, self.nodes.len() as u32),
         }
     }
 
     fn crash<O: Observer<N::Msg> + ?Sized>(&mut self, node: NodeId, obs: &mut O) {
         let i = node.index();
-        if !self.up[i] {
+        if !self.per_node[i].up {
             return;
         }
-        self.up[i] = false;
-        self.incarnation[i] = self.incarnation[i].wrapping_add(1);
+        self.per_node[i].up = false;
+        self.per_node[i].incarnation = self.per_node[i].incarnation.wrapping_add(1);
         self.nodes[i].on_crash();
         emit(
             obs,
@@ -759,10 +755,10 @@ impl<N: Node> Sim<N> {
             let mut ctx = Ctx {
                 id: node,
                 node_count: self.nodes.len() as u32,
-                local_time: self.clocks[i].read(self.now),
-                incarnation: self.incarnation[i],
+                local_time: self.per_node[i].clock.read(self.now),
+                incarnation: self.per_node[i].incarnation,
                 neighbours: self.topology.neighbours(node),
-                rng: &mut self.node_rngs[i],
+                rng: &mut self.per_node[i].rng,
                 effects: &mut effects,
                 next_timer: &mut self.next_timer,
             };
@@ -772,9 +768,9 @@ impl<N: Node> Sim<N> {
             match effect {
                 Effect::Send { to, msg } => self.transmit(node, to, msg, obs),
                 Effect::SetTimer { id, after, timer } => {
-                    let delay = self.clocks[i].global_delay(after);
+                    let delay = self.per_node[i].clock.global_delay(after);
                     self.live_timers.insert(id);
-                    let incarnation = self.incarnation[i];
+                    let incarnation = self.per_node[i].incarnation;
                     self.schedule(
                         self.now + delay,
                         Event::Timer {
@@ -786,7 +782,7 @@ impl<N: Node> Sim<N> {
                     );
                 }
                 Effect::CancelTimer(id) => {
-                    self.live_timers.remove(&id);
+                    self.live_timers.remove(id);
                 }
                 Effect::Metric { name, value } => {
                     emit(
@@ -923,7 +919,6 @@ impl<N: Node> Sim<N> {
                     from,
                     to,
                     sent_at,
-                    size_bytes,
                     msg,
                 },
             );
@@ -936,7 +931,6 @@ impl<N: Node> Sim<N> {
                 from,
                 to,
                 sent_at,
-                size_bytes,
                 msg,
             },
         );
@@ -1009,15 +1003,14 @@ impl<N: Node> Sim<N> {
                 from,
                 to,
                 sent_at,
-                size_bytes,
-                ..
+                ref msg,
             } => Some(InFlight {
                 id,
                 from,
                 to,
                 sent_at,
                 arrives_at: time,
-                size_bytes,
+                size_bytes: msg.size_bytes(),
             }),
             _ => None,
         })
