@@ -6,6 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { assertAxeClean, screenshot, startSite, waitForHeading } from './helpers.mjs';
 
 let site;
@@ -231,4 +232,48 @@ test('screenshots of the CRDT lab, light and dark, wide and narrow', async () =>
     await assertAxeClean(page, `crdt lab (dark, ${width} px)`);
     watch.assertClean();
   }
+});
+
+test('export the scenario and the curves, import scenario files and see their problems', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const fetchDownload = async (name) => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+    return readFile(await download.path(), 'utf8');
+  };
+  const scenario = JSON.parse(await fetchDownload('Download scenario (JSON)'));
+  assert.equal(scenario.lab.Crdt.replicas, 5);
+  await runToEnd(page);
+  const csv = await fetchDownload('Download curves (CSV)');
+  assert.match(csv, /^time_ms,distinct_states,/);
+  assert.ok(csv.trim().split('\n').length > 100, 'one row per sample');
+
+  const open = (name, text) =>
+    page.getByLabel('Open a scenario file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  const importStatus = page.locator('#lab-import-status');
+  scenario.lab.Crdt.replicas = 7;
+  await open('seven.json', JSON.stringify(scenario));
+  await page.waitForFunction(() => document.querySelectorAll('.replica-card').length === 7);
+  assert.match(await importStatus.innerText(), /was opened/);
+
+  await open('broken.json', '{"seed": 1,');
+  await page.waitForFunction(() => /not a Continuum scenario file/.test(document.querySelector('#lab-import-status').innerText));
+  scenario.lab.Crdt.replicas = 0;
+  scenario.lab.Crdt.sync.Delta.fanout = 0;
+  await open('invalid.json', JSON.stringify(scenario));
+  await page.waitForFunction(() => /cannot run/.test(document.querySelector('#lab-import-status').innerText));
+  const said = await importStatus.innerText();
+  assert.match(said, /nodes/);
+  assert.match(said, /fanout/);
+  assert.equal(await page.locator('.replica-card').count(), 7, 'the run is kept');
+
+  // A network scenario opens in the network lab.
+  await page.goto(site.url + '#/lab/network');
+  await waitForHeading(page, 'Network & broadcast');
+  const network = await fetchDownload('Download scenario (JSON)');
+  await openLab(page);
+  await open('network.json', network);
+  await waitForHeading(page, 'Network & broadcast');
+  await assertAxeClean(page, 'network lab opened from a file');
+  watch.assertClean();
 });

@@ -8,6 +8,7 @@
 pub mod canvas;
 pub mod driver;
 pub mod explain;
+pub mod export;
 pub mod form;
 pub mod format;
 pub mod layout;

@@ -52,6 +52,8 @@ pub trait LiveRun: Sized + Clone {
     fn approx_heap_bytes(&self) -> usize;
     /// The run's energy ledger.
     fn energy(&self) -> &energy::EnergyLedger;
+    /// The run's curves as CSV.
+    fn metrics_csv(&self) -> String;
 }
 
 impl LiveRun for BroadcastRun {
@@ -110,6 +112,9 @@ impl LiveRun for BroadcastRun {
     }
     fn energy(&self) -> &energy::EnergyLedger {
         BroadcastRun::energy(self)
+    }
+    fn metrics_csv(&self) -> String {
+        crate::lab::export::broadcast_csv(self.samples())
     }
 }
 
@@ -181,5 +186,8 @@ impl LiveRun for CrdtRun {
     }
     fn energy(&self) -> &energy::EnergyLedger {
         CrdtRun::energy(self)
+    }
+    fn metrics_csv(&self) -> String {
+        crate::lab::export::crdt_csv(self.samples())
     }
 }

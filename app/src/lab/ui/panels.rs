@@ -218,6 +218,66 @@ pub fn SharePanel<R: LiveRun + 'static>(
         }
         copy(link.get_untracked());
     };
+    let file_said = RwSignal::new(String::new());
+    let offer = move |name: &str, mime: &str, text: String| {
+        file_said.set(match crate::lab::export::download(name, mime, &text) {
+            Ok(()) => format!("{name} was offered as a download."),
+            Err(e) => format!("The file could not be offered: {e}."),
+        });
+    };
+    let on_export_scenario = move |_| {
+        let json = lab.session.with_value(|s| s.scenario().to_json());
+        offer("continuum-scenario.json", "application/json", json);
+    };
+    let on_export_metrics = move |_| {
+        let csv = lab.session.with_value(|s| s.run().metrics_csv());
+        offer("continuum-metrics.csv", "text/csv", csv);
+    };
+    let on_import = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        let promise = file.text();
+        leptos::task::spawn_local(async move {
+            let text = match JsFuture::from(promise).await {
+                Ok(t) => t.as_string().unwrap_or_default(),
+                Err(_) => {
+                    file_said.set("The browser could not read that file.".to_owned());
+                    return;
+                }
+            };
+            match scenario::Scenario::from_json(&text) {
+                Err(e) => file_said.set(e.to_string()),
+                Ok(opened) if R::network_of(&opened).is_some() => {
+                    file_said.set(match lab.load(&opened) {
+                        Ok(()) => {
+                            "The scenario file was opened: the run starts at 0 ms.".to_owned()
+                        }
+                        Err(e) => format!("This file describes a scenario that cannot run: {e}."),
+                    });
+                }
+                Ok(opened) => {
+                    // Another lab's scenario: open it there, as its share link would.
+                    match share::fragment(&opened, None) {
+                        Ok(fragment) => {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().set_hash(&fragment);
+                            }
+                        }
+                        Err(e) => file_said.set(format!("This scenario cannot be opened: {e}")),
+                    }
+                }
+            }
+        });
+    };
     view! {
         <div class="panel share">
             <h2 class="panel-title">"Share"</h2>
@@ -248,6 +308,22 @@ pub fn SharePanel<R: LiveRun + 'static>(
                 </div>
             </Show>
             <p class="hint" role="status">{move || said.get()}</p>
+            <h3 class="panel-subtitle">"Files"</h3>
+            <div class="button-row">
+                <button type="button" on:click=on_export_scenario>"Download scenario (JSON)"</button>
+                <button type="button" on:click=on_export_metrics>"Download curves (CSV)"</button>
+            </div>
+            <div class="field">
+                <label for="lab-import">"Open a scenario file"</label>
+                <input
+                    id="lab-import"
+                    type="file"
+                    accept=".json,application/json"
+                    aria-describedby="lab-import-status"
+                    on:change=on_import
+                />
+            </div>
+            <p class="hint" id="lab-import-status" role="status">{move || file_said.get()}</p>
         </div>
     }
 }
