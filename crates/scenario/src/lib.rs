@@ -11,6 +11,8 @@
 //! - [`broadcast_run`]: a live network & broadcast run advanced in slices; [`run`] runs one to the end.
 //! - [`crdt_lab`] and [`crdt_run`]: the CRDT lab's parameters and presets, and its live run
 //!   (the chosen sync mode plus shadow runs of the other modes and of the naive twin).
+//! - [`energy_lab`]: the energy & sustainability lab's parameters, their validation, and the
+//!   consolidation experiment's seeded workload.
 //! - [`series`]: curves sampled at fixed simulated-time intervals in bounded memory.
 //!
 //! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
@@ -18,6 +20,7 @@
 pub mod broadcast_run;
 pub mod crdt_lab;
 pub mod crdt_run;
+pub mod energy_lab;
 pub mod link;
 pub mod scenario;
 pub mod series;
