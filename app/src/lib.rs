@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod crash_banner;
+pub mod energy;
 pub mod lab;
 pub mod pages;
 pub mod router;
@@ -30,6 +31,10 @@ fn page(route: &Route) -> AnyView {
         Route::Home => view! { <pages::HomePage /> }.into_any(),
         Route::About => view! { <pages::AboutPage /> }.into_any(),
         Route::NetworkLab => view! { <pages::NetworkLabPage /> }.into_any(),
+        Route::EnergyLab => view! { <pages::EnergyLabPage /> }.into_any(),
+        Route::Shared(fragment) if router::shared_lab(fragment) == Some("energy") => {
+            view! { <pages::EnergyLabPage shared=fragment.clone() /> }.into_any()
+        }
         Route::Shared(fragment) => {
             view! { <pages::NetworkLabPage shared=fragment.clone() /> }.into_any()
         }

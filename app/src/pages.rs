@@ -1,11 +1,13 @@
 //! One component per page, one page per route (see [`crate::router::Route`]).
 
 mod about;
+mod energy_lab;
 mod home;
 mod network_lab;
 mod not_found;
 
 pub use about::AboutPage;
+pub use energy_lab::EnergyLabPage;
 pub use home::HomePage;
 pub use network_lab::NetworkLabPage;
 pub use not_found::NotFoundPage;

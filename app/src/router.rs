@@ -1,4 +1,4 @@
-//! A hash router: `#/`, `#/about`, `#/lab/network`.
+//! A hash router: `#/`, `#/about`, `#/lab/network`, `#/lab/energy`.
 //!
 //! Routes live in the URL fragment so the site works from any sub-path of any static host and
 //! survives reloads without server rewrites; the browser's `hashchange` event drives navigation.
@@ -14,6 +14,8 @@ pub enum Route {
     About,
     /// `#/lab/network`: the network & broadcast lab.
     NetworkLab,
+    /// `#/lab/energy`: the energy & sustainability lab.
+    EnergyLab,
     /// `#s=<version>.<payload>[&t=<ns>]`: a share link (the fragment, without `#`), opened in
     /// the lab its scenario names.
     Shared(String),
@@ -33,6 +35,7 @@ impl Route {
             "" => Route::Home,
             "/about" => Route::About,
             "/lab/network" => Route::NetworkLab,
+            "/lab/energy" => Route::EnergyLab,
             _ => Route::NotFound(path.to_owned()),
         }
     }
@@ -43,6 +46,7 @@ impl Route {
             Route::Home => "#/".to_owned(),
             Route::About => "#/about".to_owned(),
             Route::NetworkLab => "#/lab/network".to_owned(),
+            Route::EnergyLab => "#/lab/energy".to_owned(),
             Route::Shared(fragment) => format!("#{fragment}"),
             Route::NotFound(path) => format!("#{path}"),
         }
@@ -53,12 +57,24 @@ impl Route {
         match self {
             Route::Home => "Continuum".to_owned(),
             Route::About => "About · Continuum".to_owned(),
+            Route::EnergyLab => "Energy & sustainability lab · Continuum".to_owned(),
+            Route::Shared(fragment) if shared_lab(fragment) == Some("energy") => {
+                "Energy & sustainability lab · Continuum".to_owned()
+            }
             Route::NetworkLab | Route::Shared(_) => {
                 "Network & broadcast lab · Continuum".to_owned()
             }
             Route::NotFound(_) => "Page not found · Continuum".to_owned(),
         }
     }
+}
+
+/// The route name (`Lab::route`) of the lab a share link's scenario belongs to, if the link
+/// opens; a broken link is shown by the network lab, as before.
+pub fn shared_lab(fragment: &str) -> Option<&'static str> {
+    scenario::Scenario::from_fragment(fragment)
+        .ok()
+        .map(|l| l.scenario.lab.route())
 }
 
 /// The current route, updated on every `hashchange` of the window.
@@ -91,6 +107,7 @@ mod tests {
         assert_eq!(Route::from_hash("#/about"), Route::About);
         assert_eq!(Route::from_hash("#/about/"), Route::About);
         assert_eq!(Route::from_hash("#/lab/network"), Route::NetworkLab);
+        assert_eq!(Route::from_hash("#/lab/energy"), Route::EnergyLab);
     }
 
     #[test]
@@ -115,11 +132,25 @@ mod tests {
     }
 
     #[test]
+    fn energy_links_name_the_energy_lab() {
+        let energy = scenario::energy_lab::default_energy_scenario()
+            .to_fragment(None)
+            .unwrap();
+        assert_eq!(shared_lab(&energy), Some("energy"));
+        let route = Route::from_hash(&format!("#{energy}"));
+        assert!(route.document_title().starts_with("Energy"));
+        let network = scenario::default_scenario().to_fragment(None).unwrap();
+        assert_eq!(shared_lab(&network), Some("network"));
+        assert_eq!(shared_lab("s=1.broken"), None);
+    }
+
+    #[test]
     fn href_round_trips() {
         for route in [
             Route::Home,
             Route::About,
             Route::NetworkLab,
+            Route::EnergyLab,
             Route::Shared("s=1.x".into()),
             Route::NotFound("/x".into()),
         ] {
