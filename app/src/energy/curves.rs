@@ -87,7 +87,9 @@ pub struct DvfsView {
     pub figures: Vec<(&'static str, String)>,
     /// Energy against frequency.
     pub chart: Chart,
-    /// The race-to-idle verdict, in words.
+    /// The race-to-idle verdict, one sentence.
+    pub headline: &'static str,
+    /// The figures behind the verdict, in words.
     pub verdict: String,
     /// Which frequency in the sweep uses least energy over the period, in MHz.
     pub best_mhz: f64,
@@ -134,15 +136,15 @@ pub fn dvfs_view(e: &EnergyScenario) -> Result<DvfsView, String> {
     let race = p
         .race_to_idle(DVFS_TASK_CYCLES, DVFS_PERIOD)
         .map_err(|x| x.to_string())?;
+    let headline = if race.race_wins {
+        "Race to idle wins here."
+    } else {
+        "Running slowly wins here: race to idle does not pay."
+    };
     let verdict = format!(
-        "{} Racing at {} MHz and then idling uses {} J per period; running at {} MHz, the slowest \
+        "Racing at {} MHz and then idling uses {} J per period; running at {} MHz, the slowest \
          level, uses {} J. Over the whole range the least energy is at {} MHz. Raise the static \
          power to see racing win: leakage is paid for as long as the task runs.",
-        if race.race_wins {
-            "Race to idle wins here."
-        } else {
-            "Running slowly wins here: race to idle does not pay."
-        },
         figure(race.race.level.frequency.0 / 1e6),
         figure(race.race_energy.0),
         figure(race.slow.level.frequency.0 / 1e6),
@@ -189,6 +191,7 @@ pub fn dvfs_view(e: &EnergyScenario) -> Result<DvfsView, String> {
         at,
         figures,
         chart,
+        headline,
         verdict,
         best_mhz: best.0,
     })
@@ -219,11 +222,8 @@ mod tests {
     fn slow_wins_at_2_watts_and_racing_wins_with_much_leakage() {
         let mut s = default_energy_scenario();
         let v = dvfs_view(energy_of(&s).unwrap()).unwrap();
-        assert!(
-            v.verdict.starts_with("Running slowly wins"),
-            "{}",
-            v.verdict
-        );
+        assert!(v.headline.starts_with("Running slowly wins"));
+        assert!(v.verdict.contains("at 600 MHz"), "{}", v.verdict);
         assert_eq!(v.at.level.frequency.0, 1e9);
         assert_eq!(v.chart.mark_x, Some(1000.0));
         let scenario::scenario::Lab::Energy(e) = &mut s.lab else {
@@ -232,7 +232,11 @@ mod tests {
         e.dvfs.static_power_w = 30.0;
         e.dvfs.frequency_mhz = 1600;
         let v = dvfs_view(e).unwrap();
-        assert!(v.verdict.starts_with("Race to idle wins"), "{}", v.verdict);
+        assert!(
+            v.headline.starts_with("Race to idle wins"),
+            "{}",
+            v.headline
+        );
         assert_eq!(v.best_mhz, 1600.0);
         // 1e9 cycles at 1.6 GHz: 0.625 s.
         assert_eq!(v.figures[3].1, "0.625 s");

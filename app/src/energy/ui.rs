@@ -591,6 +591,8 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                     <figcaption>
                         <ChartLegend chart=dvfs_chart label="Curves" />
                         <p id="energy-verdict" class="energy-verdict" aria-live="polite">
+                            <strong>{move || dvfs.get().map(|v| v.headline).unwrap_or_default()}</strong>
+                            " "
                             {move || dvfs.get().map(|v| v.verdict).unwrap_or_default()}
                         </p>
                         <p class="hint">{move || dvfs.get().map(|v| v.source).unwrap_or_default()}</p>
