@@ -4,6 +4,7 @@
 pub mod components;
 pub mod crash_banner;
 pub mod crdt_lab;
+pub mod energy;
 pub mod lab;
 pub mod pages;
 pub mod router;
@@ -32,8 +33,12 @@ fn page(route: &Route) -> AnyView {
         Route::About => view! { <pages::AboutPage /> }.into_any(),
         Route::NetworkLab => view! { <pages::NetworkLabPage /> }.into_any(),
         Route::CrdtLab => view! { <pages::CrdtLabPage /> }.into_any(),
+        Route::EnergyLab => view! { <pages::EnergyLabPage /> }.into_any(),
         Route::Shared(fragment) => match router::shared_lab(fragment) {
             Route::CrdtLab => view! { <pages::CrdtLabPage shared=fragment.clone() /> }.into_any(),
+            Route::EnergyLab => {
+                view! { <pages::EnergyLabPage shared=fragment.clone() /> }.into_any()
+            }
             _ => view! { <pages::NetworkLabPage shared=fragment.clone() /> }.into_any(),
         },
         Route::NotFound(hash) => view! { <pages::NotFoundPage hash=hash.clone() /> }.into_any(),

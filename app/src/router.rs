@@ -1,4 +1,4 @@
-//! A hash router: `#/`, `#/about`, `#/lab/network`.
+//! A hash router: `#/`, `#/about`, `#/lab/network`, `#/lab/energy`.
 //!
 //! Routes live in the URL fragment so the site works from any sub-path of any static host and
 //! survives reloads without server rewrites; the browser's `hashchange` event drives navigation.
@@ -16,6 +16,8 @@ pub enum Route {
     NetworkLab,
     /// `#/lab/crdt`: the CRDT convergence lab.
     CrdtLab,
+    /// `#/lab/energy`: the energy & sustainability lab.
+    EnergyLab,
     /// `#s=<version>.<payload>[&t=<ns>]`: a share link (the fragment, without `#`), opened in
     /// the lab its scenario names.
     Shared(String),
@@ -36,6 +38,7 @@ impl Route {
             "/about" => Route::About,
             "/lab/network" => Route::NetworkLab,
             "/lab/crdt" => Route::CrdtLab,
+            "/lab/energy" => Route::EnergyLab,
             _ => Route::NotFound(path.to_owned()),
         }
     }
@@ -47,6 +50,7 @@ impl Route {
             Route::About => "#/about".to_owned(),
             Route::NetworkLab => "#/lab/network".to_owned(),
             Route::CrdtLab => "#/lab/crdt".to_owned(),
+            Route::EnergyLab => "#/lab/energy".to_owned(),
             Route::Shared(fragment) => format!("#{fragment}"),
             Route::NotFound(path) => format!("#{path}"),
         }
@@ -59,8 +63,10 @@ impl Route {
             Route::About => "About · Continuum".to_owned(),
             Route::NetworkLab => "Network & broadcast lab · Continuum".to_owned(),
             Route::CrdtLab => "CRDT convergence lab · Continuum".to_owned(),
+            Route::EnergyLab => "Energy & sustainability lab · Continuum".to_owned(),
             Route::Shared(fragment) => match shared_lab(fragment) {
                 Route::CrdtLab => "CRDT convergence lab · Continuum".to_owned(),
+                Route::EnergyLab => "Energy & sustainability lab · Continuum".to_owned(),
                 _ => "Network & broadcast lab · Continuum".to_owned(),
             },
             Route::NotFound(_) => "Page not found · Continuum".to_owned(),
@@ -73,6 +79,7 @@ impl Route {
 pub fn shared_lab(fragment: &str) -> Route {
     match scenario::Scenario::from_fragment(fragment).map(|l| l.scenario.lab.route()) {
         Ok("crdt") => Route::CrdtLab,
+        Ok("energy") => Route::EnergyLab,
         _ => Route::NetworkLab,
     }
 }
@@ -108,6 +115,7 @@ mod tests {
         assert_eq!(Route::from_hash("#/about/"), Route::About);
         assert_eq!(Route::from_hash("#/lab/network"), Route::NetworkLab);
         assert_eq!(Route::from_hash("#/lab/crdt/"), Route::CrdtLab);
+        assert_eq!(Route::from_hash("#/lab/energy"), Route::EnergyLab);
     }
 
     #[test]
@@ -145,12 +153,25 @@ mod tests {
     }
 
     #[test]
+    fn energy_links_name_the_energy_lab() {
+        let energy = scenario::energy_lab::default_energy_scenario()
+            .to_fragment(None)
+            .unwrap();
+        assert_eq!(shared_lab(&energy), Route::EnergyLab);
+        let route = Route::from_hash(&format!("#{energy}"));
+        assert!(route.document_title().starts_with("Energy"));
+        let network = scenario::default_scenario().to_fragment(None).unwrap();
+        assert_eq!(shared_lab(&network), Route::NetworkLab);
+    }
+
+    #[test]
     fn href_round_trips() {
         for route in [
             Route::Home,
             Route::About,
             Route::NetworkLab,
             Route::CrdtLab,
+            Route::EnergyLab,
             Route::Shared("s=1.x".into()),
             Route::NotFound("/x".into()),
         ] {

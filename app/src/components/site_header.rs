@@ -40,6 +40,11 @@ pub fn SiteHeader(
                         </a>
                     </li>
                     <li>
+                        <a href=Route::EnergyLab.href() aria-current=lab_current(Route::EnergyLab)>
+                            "Energy lab"
+                        </a>
+                    </li>
+                    <li>
                         <a href=Route::About.href() aria-current=current(Route::About)>
                             "About"
                         </a>

@@ -48,7 +48,28 @@ pub fn HomePage() -> impl IntoView {
                         <a href=Route::CrdtLab.href()>"CRDT convergence"</a>
                     </h3>
                     <p>
-                        "Counters, sets, registers, maps and a shared text, replicated across a                          faulty network. You will see replicas drift apart and merge again, the                          version vectors, dots and tombstones inside each one, and what state,                          op and delta sync each cost in bytes."
+                        "Counters, sets, registers, maps and a shared text, replicated across a \
+                         faulty network. You will see replicas drift apart and merge again, the \
+                         version vectors, dots and tombstones inside each one, and what state, \
+                         op and delta sync each cost in bytes."
+                    </p>
+                </li>
+                <li class="card lab-card">
+                    <img
+                        class="card-picture"
+                        src="public/img/energy-lab.svg"
+                        alt="Server hosts: two packed with virtual machines, two switched off and hatched, beside a power curve"
+                        width="360"
+                        height="200"
+                    />
+                    <h3>
+                        <a href=Route::EnergyLab.href()>"Energy & sustainability"</a>
+                    </h3>
+                    <p>
+                        "What computing and communication cost in kilowatt-hours and grams of \
+                         CO₂. You will work out the energy of a video step by step, move a \
+                         processor's clock to see when racing to idle pays, and watch virtual \
+                         machines packed onto fewer hosts while idle hosts switch off."
                     </p>
                 </li>
             </ul>
@@ -59,10 +80,6 @@ pub fn HomePage() -> impl IntoView {
                 <li>
                     <strong>"Edge–cloud continuum"</strong>
                     " — where should a task run: device, edge, fog or cloud?"
-                </li>
-                <li>
-                    <strong>"Energy & sustainability"</strong>
-                    " — what computing and communication cost in joules and grams of CO₂."
                 </li>
             </ul>
         </section>

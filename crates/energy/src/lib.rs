@@ -31,7 +31,10 @@ pub use error::EnergyError;
 pub use integrate::{UtilisationStep, energy_between, energy_of_steps, mean_power};
 pub use ledger::{EnergyLedger, LedgerConfig, LedgerTotals, MessageEnergy, NodeEnergy};
 pub use power::{MeasuredCurve, PowerModel, Utilisation};
-pub use streaming::{CoefficientSet, Context, Row, StreamingReport, Video, calculate};
+pub use streaming::{
+    CoefficientSet, Context, Row, StreamingReport, Video, calculate, coefficient_set,
+    coefficient_sets,
+};
 pub use units::{
     Bytes, Farads, Gigabytes, GramsCo2e, GramsCo2ePerKwh, Hertz, Joules, JoulesPerBit,
     KilowattHours, KwhPerGigabyte, KwhPerMinute, Seconds, Volts, Watts,

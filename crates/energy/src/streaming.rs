@@ -4,7 +4,7 @@
 
 use crate::coefficients::{
     ASLAN_2018, CountryElectricity, GridIntensity, IEA_2020_PER_HOUR, IEA_KAMIYA_2020, LECTURE,
-    LECTURE_DATA_CENTRE, LECTURE_DEVICE, Pue, Source, aslan_fixed_line,
+    LECTURE_DATA_CENTRE, LECTURE_DEVICE, Pue, Source, aslan_fixed_line, network_intensity,
 };
 use crate::error::{EnergyError, non_negative};
 use crate::units::{Bytes, GramsCo2e, KilowattHours, KwhPerGigabyte, KwhPerMinute, Seconds};
@@ -120,6 +120,49 @@ impl CoefficientSet {
         };
         set
     }
+}
+
+/// The coefficient sets a page offers, the lecture's first: the lecture's own; the lecture's
+/// data-centre and device terms with a published network intensity instead of the lecture's
+/// (Aslan et al. for 2015 and, extrapolated, 2020; the EU's 2020 fixed and mobile figures); and
+/// IEA's whole-chain estimate. Each set's `id` is stable, for share links.
+pub fn coefficient_sets() -> Vec<CoefficientSet> {
+    let mut sets = vec![
+        CoefficientSet::lecture(),
+        CoefficientSet::lecture_with_aslan_network(2015),
+        CoefficientSet::lecture_with_aslan_network(2020),
+    ];
+    for (id, name, key) in [
+        (
+            "lecture-eu-fixed-2020",
+            "Lecture, network: EU 2020 fixed broadband",
+            "fixed-eu-2020",
+        ),
+        (
+            "lecture-eu-mobile-2020",
+            "Lecture, network: EU 2020 mobile",
+            "mobile-eu-2020",
+        ),
+    ] {
+        if let Some(n) = network_intensity(key) {
+            let mut set = CoefficientSet::lecture();
+            set.id = id.into();
+            set.name = name.into();
+            set.terms[1] = Term {
+                stage: Stage::Network,
+                basis: Basis::PerGigabyte(n.kwh_per_gb),
+                source: n.source,
+            };
+            sets.push(set);
+        }
+    }
+    sets.push(CoefficientSet::iea_2020());
+    sets
+}
+
+/// The offered set with this `id` (see [`coefficient_sets`]).
+pub fn coefficient_set(id: &str) -> Option<CoefficientSet> {
+    coefficient_sets().into_iter().find(|s| s.id == id)
 }
 
 /// A video and how often it is watched.
@@ -343,6 +386,25 @@ mod tests {
         assert_eq!(short(0.07 * 0.01), "0.0007");
         assert_eq!(short(16_500_000_000.0), "16500000000");
         assert_eq!(short(2.0), "2");
+    }
+
+    #[test]
+    fn offered_sets_have_unique_ids_and_the_lecture_comes_first() {
+        let sets = coefficient_sets();
+        assert_eq!(sets[0], CoefficientSet::lecture());
+        assert_eq!(sets.len(), 6);
+        for (i, s) in sets.iter().enumerate() {
+            assert!(sets[..i].iter().all(|o| o.id != s.id), "{}", s.id);
+            assert_eq!(coefficient_set(&s.id).as_ref(), Some(s));
+            assert!(!s.terms.is_empty());
+        }
+        assert_eq!(sets[1].id, "lecture-aslan-2015");
+        let mobile = coefficient_set("lecture-eu-mobile-2020").unwrap();
+        assert_eq!(
+            mobile.terms[1].basis,
+            Basis::PerGigabyte(KwhPerGigabyte(0.14))
+        );
+        assert!(coefficient_set("nope").is_none());
     }
 
     #[test]

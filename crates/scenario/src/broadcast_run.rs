@@ -117,14 +117,14 @@ pub struct Report {
 fn broadcast_of(s: &Scenario) -> &BroadcastScenario {
     match &s.lab {
         Lab::Broadcast(b) => b,
-        Lab::Crdt(_) => unreachable!("a BroadcastRun only ever holds a broadcast scenario"),
+        _ => unreachable!("a BroadcastRun only ever holds a broadcast scenario"),
     }
 }
 
 fn broadcast_of_mut(s: &mut Scenario) -> &mut BroadcastScenario {
     match &mut s.lab {
         Lab::Broadcast(b) => b,
-        Lab::Crdt(_) => unreachable!("a BroadcastRun only ever holds a broadcast scenario"),
+        _ => unreachable!("a BroadcastRun only ever holds a broadcast scenario"),
     }
 }
 

@@ -560,14 +560,14 @@ impl Clone for CrdtRun {
 fn crdt_of(s: &Scenario) -> &CrdtScenario {
     match &s.lab {
         Lab::Crdt(c) => c,
-        Lab::Broadcast(_) => unreachable!("a CrdtRun only ever holds a CRDT scenario"),
+        _ => unreachable!("a CrdtRun only ever holds a CRDT scenario"),
     }
 }
 
 fn crdt_of_mut(s: &mut Scenario) -> &mut CrdtScenario {
     match &mut s.lab {
         Lab::Crdt(c) => c,
-        Lab::Broadcast(_) => unreachable!("a CrdtRun only ever holds a CRDT scenario"),
+        _ => unreachable!("a CrdtRun only ever holds a CRDT scenario"),
     }
 }
 

@@ -13,6 +13,8 @@
 //!   (the chosen sync mode plus shadow runs of the other modes and of the naive twin).
 //! - [`energy_ledger`]: the energy ledger every lab run carries, with its coefficients' sources.
 //! - [`file`]: scenarios as JSON files, exported and imported with every problem reported.
+//! - [`energy_lab`]: the energy & sustainability lab's parameters, their validation, and the
+//!   consolidation experiment's seeded workload.
 //! - [`series`]: curves sampled at fixed simulated-time intervals in bounded memory.
 //!
 //! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
@@ -20,6 +22,7 @@
 pub mod broadcast_run;
 pub mod crdt_lab;
 pub mod crdt_run;
+pub mod energy_lab;
 pub mod energy_ledger;
 pub mod file;
 pub mod link;

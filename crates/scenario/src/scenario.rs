@@ -2,6 +2,7 @@
 //! and its share link.
 
 use crate::crdt_lab::{CrdtScenario, Update};
+use crate::energy_lab::EnergyScenario;
 use crate::link::{self, LinkError, LinkLimits};
 use core::fmt;
 use core::ops::RangeInclusive;
@@ -45,6 +46,8 @@ pub enum Lab {
     Broadcast(BroadcastScenario),
     /// CRDT convergence.
     Crdt(CrdtScenario),
+    /// Energy & sustainability.
+    Energy(EnergyScenario),
 }
 
 impl Lab {
@@ -53,6 +56,7 @@ impl Lab {
         match self {
             Lab::Broadcast(_) => "network",
             Lab::Crdt(_) => "crdt",
+            Lab::Energy(_) => "energy",
         }
     }
 }
@@ -325,6 +329,7 @@ impl Scenario {
                 );
             }
             Lab::Crdt(c) => c.validate(self.seed, self.duration, &mut problem),
+            Lab::Energy(e) => e.validate(self.seed, self.duration, &mut problem),
         }
         if problems.is_empty() {
             Ok(())

@@ -124,6 +124,7 @@ pub fn Editor() -> impl IntoView {
                 let nodes = match &scenario.lab {
                     scenario::scenario::Lab::Broadcast(b) => b.nodes,
                     scenario::scenario::Lab::Crdt(c) => c.replicas,
+                    scenario::scenario::Lab::Energy(_) => 0,
                 };
                 if nodes > BUILD_NOTICE_NODES {
                     // Building a big network takes a moment: say so first, build on a later

@@ -13,7 +13,7 @@ use sim::{Fault, NodeId, RunBudget, SimDuration, SimTime};
 fn crdt(s: &mut Scenario) -> &mut CrdtScenario {
     match &mut s.lab {
         Lab::Crdt(c) => c,
-        Lab::Broadcast(_) => panic!("not a CRDT scenario"),
+        _ => panic!("not a CRDT scenario"),
     }
 }
 

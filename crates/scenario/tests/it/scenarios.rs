@@ -11,7 +11,7 @@ use sim::{Fault, LinkParams, NodeId, RestartMode, RunBudget, SimDuration, SimTim
 fn broadcast(s: &mut Scenario) -> &mut scenario::scenario::BroadcastScenario {
     match &mut s.lab {
         Lab::Broadcast(b) => b,
-        Lab::Crdt(_) => panic!("not a broadcast scenario"),
+        _ => panic!("not a broadcast scenario"),
     }
 }
 
