@@ -7,7 +7,16 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { assertAxeClean, screenshot, startSite, waitForHeading } from './helpers.mjs';
+import {
+  assertAxeClean,
+  frameRoundTrip,
+  labStatus as status,
+  readStatus,
+  runToEnd,
+  screenshot,
+  startSite,
+  waitForHeading,
+} from './helpers.mjs';
 
 let site;
 
@@ -19,35 +28,10 @@ after(async () => {
   await site?.close();
 });
 
-const status = (page) => page.locator('#lab-status');
-
-async function readStatus(page) {
-  const s = status(page);
-  return {
-    timeNs: Number(await s.getAttribute('data-sim-time-ns')),
-    events: Number(await s.getAttribute('data-events')),
-    hash: await s.getAttribute('data-trace-hash'),
-    mode: await s.getAttribute('data-mode'),
-  };
-}
-
-function frameRoundTrip(page) {
-  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
-}
-
 async function openLab(page, hash = '#/lab/crdt') {
   await page.goto(site.url + hash);
   await waitForHeading(page, 'CRDT convergence');
   await status(page).waitFor();
-}
-
-async function runToEnd(page, timeout = 60_000) {
-  await page.getByRole('button', { name: 'Run to end' }).click();
-  await page.waitForFunction(
-    () => document.querySelector('#lab-status')?.getAttribute('data-mode') === 'finished',
-    null,
-    { timeout },
-  );
 }
 
 /** Plays in real time (1×) and pauses once the clock has passed `ms`. */

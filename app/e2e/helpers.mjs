@@ -228,3 +228,32 @@ export async function screenshot(page, name, { width = 1400, height = 900, color
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** A lab's transport status element (`data-*` attributes carry the run's clock and hash). */
+export const labStatus = (page) => page.locator('#lab-status');
+
+/** The run's clock, events, trace hash and transport mode, from the lab's status element. */
+export async function readStatus(page) {
+  const s = labStatus(page);
+  return {
+    timeNs: Number(await s.getAttribute('data-sim-time-ns')),
+    events: Number(await s.getAttribute('data-events')),
+    hash: await s.getAttribute('data-trace-hash'),
+    mode: await s.getAttribute('data-mode'),
+  };
+}
+
+/** Resolves after the page has painted two more frames: proof that it still answers. */
+export function frameRoundTrip(page) {
+  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
+}
+
+/** Presses a lab's "Run to end" and waits until the run is finished. */
+export async function runToEnd(page, timeout = 60_000) {
+  await page.getByRole('button', { name: 'Run to end' }).click();
+  await page.waitForFunction(
+    () => document.querySelector('#lab-status')?.getAttribute('data-mode') === 'finished',
+    null,
+    { timeout },
+  );
+}

@@ -5,7 +5,16 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAxeClean, screenshot, startSite, waitForHeading } from './helpers.mjs';
+import {
+  assertAxeClean,
+  frameRoundTrip,
+  labStatus as status,
+  readStatus,
+  runToEnd,
+  screenshot,
+  startSite,
+  waitForHeading,
+} from './helpers.mjs';
 
 let site;
 
@@ -17,38 +26,10 @@ after(async () => {
   await site?.close();
 });
 
-const status = (page) => page.locator('#lab-status');
-
-/** The run's clock, events and trace hash, from the stable status element. */
-async function readStatus(page) {
-  const s = status(page);
-  return {
-    timeNs: Number(await s.getAttribute('data-sim-time-ns')),
-    events: Number(await s.getAttribute('data-events')),
-    hash: await s.getAttribute('data-trace-hash'),
-    mode: await s.getAttribute('data-mode'),
-  };
-}
-
-/** Resolves after the page has painted two more frames: proof that it still answers. */
-function frameRoundTrip(page) {
-  return page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)))));
-}
-
 async function openLab(page, hash = '#/lab/network') {
   await page.goto(site.url + hash);
   await waitForHeading(page, 'Network & broadcast');
   await status(page).waitFor();
-}
-
-/** Presses "Run to end" and waits until the run is finished. */
-async function runToEnd(page, timeout = 60_000) {
-  await page.getByRole('button', { name: 'Run to end' }).click();
-  await page.waitForFunction(
-    () => document.querySelector('#lab-status')?.getAttribute('data-mode') === 'finished',
-    null,
-    { timeout },
-  );
 }
 
 test('from the home page to the lab: play, pause, step, reset', async () => {
