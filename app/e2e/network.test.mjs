@@ -159,7 +159,7 @@ test('a link to a moment opens paused at that moment', async () => {
   await page.getByLabel(/Link to this moment/).check();
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await page.locator('#lab-share-link').inputValue();
-  assert.match(link, new RegExp(`&t=${here.timeNs}$`));
+  assert.match(link, new RegExp(`&t=${here.timeNs}&lab=network$`));
 
   const { page: other, watch: otherWatch } = await site.open();
   await other.goto(link);

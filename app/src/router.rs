@@ -77,9 +77,14 @@ impl Route {
 /// The lab page a share link opens in: the lab its scenario names. A link that cannot be
 /// opened goes to the network lab, which explains what is wrong with it.
 pub fn shared_lab(fragment: &str) -> Route {
-    match scenario::Scenario::from_fragment(fragment).map(|l| l.scenario.lab.route()) {
-        Ok("crdt") => Route::CrdtLab,
-        Ok("energy") => Route::EnergyLab,
+    let route = match scenario::Scenario::from_fragment(fragment) {
+        Ok(link) => Some(link.scenario.lab.route()),
+        // A broken link opens in the lab it names, which explains what is wrong with it.
+        Err(_) => scenario::link::lab_hint(fragment),
+    };
+    match route {
+        Some("crdt") => Route::CrdtLab,
+        Some("energy") => Route::EnergyLab,
         _ => Route::NetworkLab,
     }
 }
@@ -129,6 +134,9 @@ mod tests {
             .expect("encodes");
         assert_eq!(shared_lab(&network), Route::NetworkLab);
         assert_eq!(shared_lab("s=1.broken"), Route::NetworkLab);
+        assert_eq!(shared_lab("s=1.broken&lab=crdt"), Route::CrdtLab);
+        assert_eq!(shared_lab("s=1.broken&lab=energy"), Route::EnergyLab);
+        assert_eq!(shared_lab("s=1.broken&lab=nowhere"), Route::NetworkLab);
     }
 
     #[test]

@@ -39,6 +39,37 @@ pub const SCENARIO_KEY: &str = "s";
 /// The fragment key that carries the moment to open at: `t=<integer nanoseconds>`.
 pub const TIME_KEY: &str = "t";
 
+/// The fragment key that names the lab a link belongs to: `lab=<route>`. It is only a hint for
+/// opening a link whose scenario cannot be decoded in the right page (see [`lab_hint`]); the
+/// scenario itself names its lab.
+pub const LAB_KEY: &str = "lab";
+
+/// The longest lab hint accepted.
+const MAX_LAB_HINT_CHARS: usize = 16;
+
+/// Whether `text` is a well-formed lab hint: 1–16 ASCII lowercase letters.
+fn is_lab_hint(text: &str) -> bool {
+    (1..=MAX_LAB_HINT_CHARS).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// The lab a share-link fragment says it belongs to (`lab=<route>`), even when its scenario is
+/// broken, so a damaged link still opens in its own lab with the error explained there.
+///
+/// ```
+/// assert_eq!(scenario::link::lab_hint("#s=1.broken&lab=energy"), Some("energy"));
+/// assert_eq!(scenario::link::lab_hint("s=1.broken"), None);
+/// assert_eq!(scenario::link::lab_hint("s=1.x&lab=Not-A-Lab"), None);
+/// ```
+pub fn lab_hint(fragment: &str) -> Option<&str> {
+    let fragment = fragment
+        .split_once('#')
+        .map_or(fragment, |(_, after)| after)
+        .trim();
+    parameters(fragment)
+        .filter_map(|(_, part)| part.strip_prefix(LAB_KEY)?.strip_prefix('='))
+        .find(|value| is_lab_hint(value))
+}
+
 /// Deflate level used when making links (miniz scale 0–10; 9 is zlib's "best").
 ///
 /// Links are made rarely and are small, so the slowest standard level costs nothing noticeable and
@@ -506,6 +537,7 @@ fn parse_fragment<'a>(
     // (offset of the value in `fragment`, value)
     let mut scenario: Option<(usize, &str)> = None;
     let mut time: Option<&str> = None;
+    let mut lab: Option<&str> = None;
     for (offset, part) in parameters(fragment) {
         if part.is_empty() {
             continue; // tolerate "&&" and a trailing "&"
@@ -518,6 +550,7 @@ fn parse_fragment<'a>(
         let repeated = match key {
             SCENARIO_KEY => scenario.replace((offset + key.len() + 1, value)).is_some(),
             TIME_KEY => time.replace(value).is_some(),
+            LAB_KEY if is_lab_hint(value) => lab.replace(value).is_some(),
             _ => {
                 return Err(LinkError::UnknownParameter { name: excerpt(key) });
             }
@@ -848,6 +881,23 @@ mod tests {
             Err(LinkError::RepeatedParameter {
                 name: "t".to_owned()
             })
+        );
+        assert_eq!(
+            decode("s=1.eNoDAAAAAAE&lab=crdt&lab=energy"),
+            Err(LinkError::RepeatedParameter {
+                name: "lab".to_owned()
+            })
+        );
+        assert!(
+            decode("s=1.eNoDAAAAAAE&t=1&lab=crdt").is_ok(),
+            "a lab hint is accepted"
+        );
+        assert_eq!(
+            decode("s=1.eNoDAAAAAAE&lab=CRDT"),
+            Err(LinkError::UnknownParameter {
+                name: "lab".to_owned()
+            }),
+            "a lab hint is lowercase letters"
         );
         let long = "k".repeat(100);
         let Err(LinkError::UnknownParameter { name }) =

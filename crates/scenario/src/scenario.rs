@@ -343,9 +343,15 @@ impl Scenario {
         network_config(self.seed, b.nodes, &b.topology, &b.link)
     }
 
-    /// The share-link fragment (without `#`), optionally naming a moment to open at.
+    /// The share-link fragment (without `#`), optionally naming a moment to open at. It ends
+    /// with `&lab=<route>`, so even a damaged copy of the link opens in its lab.
     pub fn to_fragment(&self, at: Option<SimTime>) -> Result<String, LinkError> {
-        link::to_link(FORMAT_VERSION, self, at.map(|t| t.as_nanos()))
+        let mut fragment = link::to_link(FORMAT_VERSION, self, at.map(|t| t.as_nanos()))?;
+        fragment.push('&');
+        fragment.push_str(link::LAB_KEY);
+        fragment.push('=');
+        fragment.push_str(self.lab.route());
+        Ok(fragment)
     }
 
     /// Opens a share-link fragment (with or without `#`): decodes, checks the version and limits,
