@@ -21,7 +21,7 @@ use scenario::crdt_lab::{
     CrdtType, MAX_ANIMATED_REPLICAS, MAX_CRDT_REPLICAS, Update as ReplicaUpdate, ValueKind,
     crdt_presets, default_crdt_scenario,
 };
-use sim::{NodeId, RestartMode};
+use sim::NodeId;
 
 type Lab = LabContext<CrdtRun>;
 
@@ -577,7 +577,6 @@ fn ActPanel() -> impl IntoView {
     let who =
         move || selected().map_or_else(|| "the selected replica".into(), |n| format!("r{}", n.0));
     let kind = move || lab.read(|s| s.run().params().data_type);
-    let up = move || lab.read(|s| s.selected().is_some_and(|n| s.run().is_up(n)));
     let amount = RwSignal::new("1".to_owned());
     let element = RwSignal::new("milk".to_owned());
     let value = RwSignal::new("tea".to_owned());
@@ -762,45 +761,7 @@ fn ActPanel() -> impl IntoView {
                 }
             }}
             <div class="button-row">
-                <Show
-                    when=move || up() || selected().is_none()
-                    fallback=move || {
-                        view! {
-                            <button
-                                type="button"
-                                on:click=move |_| {
-                                    lab.act(|s| s.crash_or_restart_selected(RestartMode::Durable))
-                                }
-                            >
-                                {move || format!("Restart {} (keeps state)", who())}
-                            </button>
-                            <button
-                                type="button"
-                                on:click=move |_| {
-                                    lab.act(|s| s.crash_or_restart_selected(RestartMode::Volatile))
-                                }
-                            >
-                                {move || format!("Restart {} (loses state)", who())}
-                            </button>
-                        }
-                    }
-                >
-                    <button
-                        type="button"
-                        disabled=move || selected().is_none()
-                        on:click=move |_| {
-                            lab.act(|s| s.crash_or_restart_selected(RestartMode::Durable))
-                        }
-                    >
-                        {move || format!("Crash {}", who())}
-                    </button>
-                </Show>
-                <button type="button" on:click=move |_| lab.act(|s| s.split_in_halves())>
-                    "Split in halves"
-                </button>
-                <button type="button" on:click=move |_| lab.act(|s| s.heal())>
-                    "Heal"
-                </button>
+                <panels::FaultButtons lab=lab name=|n| format!("r{}", n.0) />
             </div>
             <p class="hint" role="status">
                 {move || {

@@ -13,7 +13,6 @@ use wasm_bindgen_futures::JsFuture;
 pub fn Actions() -> impl IntoView {
     let lab = expect_context::<LabContext>();
     let selected = move || lab.read(|s| s.selected());
-    let selected_up = move || lab.read(|s| s.selected().is_some_and(|n| s.run().sim().is_up(n)));
     let who = move || selected().map_or_else(|| "selected node".to_owned(), |n| n.to_string());
     let none = move || selected().is_none();
     view! {
@@ -27,45 +26,7 @@ pub fn Actions() -> impl IntoView {
                 >
                     {move || format!("Broadcast from {}", who())}
                 </button>
-                <Show
-                    when=move || selected_up() || none()
-                    fallback=move || {
-                        view! {
-                            <button
-                                type="button"
-                                on:click=move |_| {
-                                    lab.act(|s| s.crash_or_restart_selected(RestartMode::Durable))
-                                }
-                            >
-                                {move || format!("Restart {} (keeps state)", who())}
-                            </button>
-                            <button
-                                type="button"
-                                on:click=move |_| {
-                                    lab.act(|s| s.crash_or_restart_selected(RestartMode::Volatile))
-                                }
-                            >
-                                {move || format!("Restart {} (loses state)", who())}
-                            </button>
-                        }
-                    }
-                >
-                    <button
-                        type="button"
-                        disabled=none
-                        on:click=move |_| {
-                            lab.act(|s| s.crash_or_restart_selected(RestartMode::Durable))
-                        }
-                    >
-                        {move || format!("Crash {}", who())}
-                    </button>
-                </Show>
-                <button type="button" on:click=move |_| lab.act(|s| s.split_in_halves())>
-                    "Split in halves"
-                </button>
-                <button type="button" on:click=move |_| lab.act(|s| s.heal())>
-                    "Heal"
-                </button>
+                <FaultButtons lab=lab name=|n| n.to_string() />
             </div>
             <p class="hint" role="status">
                 {move || {
@@ -80,6 +41,60 @@ pub fn Actions() -> impl IntoView {
                 }}
             </p>
         </div>
+    }
+}
+
+/// Crash or restart the selected node (keeping or losing its state), split the network in
+/// halves, heal it: the fault buttons every lab with nodes shares. Goes inside a `.button-row`.
+#[component]
+pub fn FaultButtons<R: LiveRun + 'static>(
+    /// The lab.
+    lab: LabContext<R>,
+    /// How the lab names a node (`n3`, `r3`, …).
+    name: fn(sim::NodeId) -> String,
+) -> impl IntoView {
+    let selected = move || lab.read(|s| s.selected());
+    let selected_up = move || lab.read(|s| s.selected().is_some_and(|n| s.run().is_up(n)));
+    let who = move || selected().map_or_else(|| "the selected node".to_owned(), name);
+    let none = move || selected().is_none();
+    view! {
+        <Show
+            when=move || selected_up() || none()
+            fallback=move || {
+                view! {
+                    <button
+                        type="button"
+                        on:click=move |_| {
+                            lab.act(|s| s.crash_or_restart_selected(RestartMode::Durable))
+                        }
+                    >
+                        {move || format!("Restart {} (keeps state)", who())}
+                    </button>
+                    <button
+                        type="button"
+                        on:click=move |_| {
+                            lab.act(|s| s.crash_or_restart_selected(RestartMode::Volatile))
+                        }
+                    >
+                        {move || format!("Restart {} (loses state)", who())}
+                    </button>
+                }
+            }
+        >
+            <button
+                type="button"
+                disabled=none
+                on:click=move |_| lab.act(|s| s.crash_or_restart_selected(RestartMode::Durable))
+            >
+                {move || format!("Crash {}", who())}
+            </button>
+        </Show>
+        <button type="button" on:click=move |_| lab.act(|s| s.split_in_halves())>
+            "Split in halves"
+        </button>
+        <button type="button" on:click=move |_| lab.act(|s| s.heal())>
+            "Heal"
+        </button>
     }
 }
 
