@@ -47,6 +47,35 @@ fn update_selected(s: &mut Session<CrdtRun>, update: ReplicaUpdate) -> Result<St
     Ok(said)
 }
 
+/// A labelled input in a row of act buttons, bound to `text`.
+#[component]
+fn ActInput(
+    /// The input's id.
+    id: &'static str,
+    /// Its visible label.
+    label: &'static str,
+    /// What it holds.
+    text: RwSignal<String>,
+    /// A narrow input (amounts, keys).
+    #[prop(optional)]
+    short: bool,
+    /// A whole number of at least 1 rather than text.
+    #[prop(optional)]
+    number: bool,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            class:short=short
+            type=if number { "number" } else { "text" }
+            min=number.then_some("1")
+            prop:value=move || text.get()
+            on:input=move |ev| text.set(event_target_value(&ev))
+        />
+    }
+}
+
 /// The CRDT lab: editor, live view, replicas, plots, measurements, explainer and Share.
 #[component]
 pub fn CrdtLab(
@@ -623,15 +652,7 @@ fn ActPanel() -> impl IntoView {
                 match t.value_kind() {
                     ValueKind::Counter => view! {
                         <div class="button-row">
-                            <label for="crdt-amount">"Amount"</label>
-                            <input
-                                id="crdt-amount"
-                                class="short"
-                                type="number"
-                                min="1"
-                                prop:value=move || amount.get()
-                                on:input=move |ev| amount.set(event_target_value(&ev))
-                            />
+                            <ActInput id="crdt-amount" label="Amount" text=amount short=true number=true />
                             <button
                                 type="button"
                                 on:click=move |_| act(Box::new(move || parsed_amount(1)))
@@ -651,13 +672,7 @@ fn ActPanel() -> impl IntoView {
                     .into_any(),
                     ValueKind::Register => view! {
                         <div class="button-row">
-                            <label for="crdt-write">"Value"</label>
-                            <input
-                                id="crdt-write"
-                                type="text"
-                                prop:value=move || value.get()
-                                on:input=move |ev| value.set(event_target_value(&ev))
-                            />
+                            <ActInput id="crdt-write" label="Value" text=value />
                             <button
                                 type="button"
                                 on:click=move |_| {
@@ -671,13 +686,7 @@ fn ActPanel() -> impl IntoView {
                     .into_any(),
                     ValueKind::Set => view! {
                         <div class="button-row">
-                            <label for="crdt-element">"Element"</label>
-                            <input
-                                id="crdt-element"
-                                type="text"
-                                prop:value=move || element.get()
-                                on:input=move |ev| element.set(event_target_value(&ev))
-                            />
+                            <ActInput id="crdt-element" label="Element" text=element />
                             <button
                                 type="button"
                                 on:click=move |_| {
@@ -701,22 +710,8 @@ fn ActPanel() -> impl IntoView {
                     .into_any(),
                     ValueKind::Map => view! {
                         <div class="button-row">
-                            <label for="crdt-key">"Key"</label>
-                            <input
-                                id="crdt-key"
-                                class="short"
-                                type="text"
-                                prop:value=move || element.get()
-                                on:input=move |ev| element.set(event_target_value(&ev))
-                            />
-                            <label for="crdt-map-value">"Value"</label>
-                            <input
-                                id="crdt-map-value"
-                                class="short"
-                                type="text"
-                                prop:value=move || value.get()
-                                on:input=move |ev| value.set(event_target_value(&ev))
-                            />
+                            <ActInput id="crdt-key" label="Key" text=element short=true />
+                            <ActInput id="crdt-map-value" label="Value" text=value short=true />
                             <button
                                 type="button"
                                 on:click=move |_| {
