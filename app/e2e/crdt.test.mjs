@@ -134,7 +134,7 @@ test('share a run with recorded updates and open it in a fresh page: the same ru
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await page.locator('#lab-share-link').inputValue();
-  assert.match(link, /#s=1\.[A-Za-z0-9_-]+$/);
+  assert.match(link, /#s=1\.[A-Za-z0-9_-]+&lab=crdt$/);
 
   const { page: other, watch: otherWatch } = await site.open();
   await other.goto(link);
