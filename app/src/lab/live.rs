@@ -54,6 +54,11 @@ pub trait LiveRun: Sized + Clone {
     fn energy(&self) -> &energy::EnergyLedger;
     /// The run's curves as CSV.
     fn metrics_csv(&self) -> String;
+    /// Where the lab places its nodes itself (on a map, in tiers), in any unit with y growing
+    /// downwards; `None` (the default): laid out from the topology by `layout::layout`.
+    fn positions(&self) -> Option<Vec<crate::lab::layout::Point>> {
+        None
+    }
 }
 
 impl LiveRun for BroadcastRun {

@@ -372,9 +372,11 @@ fn report(slice: Slice, time_moved: bool) -> FrameReport {
 }
 
 fn layout_of<R: LiveRun>(run: &R) -> (Vec<Point>, f64) {
-    let (nodes, kind) = R::network_of(run.scenario())
-        .unwrap_or((run.node_count(), TopologyKind::Random { mean_degree: 0.0 }));
-    let points = layout::layout(&kind, nodes, run.topology());
+    let points = run.positions().unwrap_or_else(|| {
+        let (nodes, kind) = R::network_of(run.scenario())
+            .unwrap_or((run.node_count(), TopologyKind::Random { mean_degree: 0.0 }));
+        layout::layout(&kind, nodes, run.topology())
+    });
     let spacing = scene::spacing_estimate(&points);
     (points, spacing)
 }
