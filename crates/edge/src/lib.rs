@@ -44,4 +44,4 @@ pub use policy::Policy;
 pub use serverless::{Autoscaler, Runtime, ServerlessConfig};
 pub use tier::{LinkSpec, Links, ServerSpec, Tier};
 pub use workload::AppSpec;
-pub use world::{EdgeWorld, RunSummary, TierEnergy};
+pub use world::{EdgeObservers, EdgeWorld, RunSummary, Sampler, TierEnergy};

@@ -28,6 +28,31 @@ impl Observer<EdgeMsg> for EdgeObservers {
     }
 }
 
+/// Takes samples of a run at fixed simulated instants.
+pub trait Sampler {
+    /// When the next sample is due.
+    fn next_due(&self) -> SimTime;
+    /// Takes the sample due at `at` (and moves its due time on).
+    fn sample(&mut self, at: SimTime, observers: &mut EdgeObservers);
+}
+
+struct Sampled<'a, S> {
+    observers: &'a mut EdgeObservers,
+    sampler: &'a mut S,
+}
+
+impl<S: Sampler> Observer<EdgeMsg> for Sampled<'_, S> {
+    fn observe(&mut self, event: &TraceEvent<'_, EdgeMsg>) {
+        // Sample before counting an event at a later instant, so each sample shows the state at
+        // its instant.
+        while self.sampler.next_due() < event.time {
+            let due = self.sampler.next_due();
+            self.sampler.sample(due, self.observers);
+        }
+        self.observers.observe(event);
+    }
+}
+
 /// An edge–cloud run in progress.
 #[derive(Clone)]
 pub struct EdgeWorld {
@@ -126,8 +151,31 @@ impl EdgeWorld {
         self.sim.run(budget, &mut self.observers)
     }
 
-    /// Runs every event up to `t`, with `observe_first` given a look at the world and its
-    /// observers before each event at a new instant (for sampling curves).
+    /// Runs like [`EdgeWorld::advance`], giving `sampler` the observers at each of its due
+    /// instants before any event after that instant is counted, and at `budget.until` when the
+    /// slice reaches it: curves then never depend on how a run is sliced.
+    pub fn advance_sampled<S: Sampler>(
+        &mut self,
+        budget: RunBudget,
+        sampler: &mut S,
+    ) -> RunOutcome {
+        let mut obs = Sampled {
+            observers: &mut self.observers,
+            sampler,
+        };
+        let outcome = self.sim.run(budget, &mut obs);
+        if outcome != RunOutcome::EventBudgetSpent {
+            let until = budget.until.max(self.sim.now());
+            self.sim.run_until(until, &mut obs);
+            while obs.sampler.next_due() <= until {
+                let due = obs.sampler.next_due();
+                obs.sampler.sample(due, obs.observers);
+            }
+        }
+        outcome
+    }
+
+    /// Runs every event up to `t`.
     pub fn run_until(&mut self, t: SimTime) -> RunOutcome {
         self.sim.run_until(t, &mut self.observers)
     }
