@@ -1,7 +1,11 @@
 //! The energy ledger: a [`sim::Observer`] that any lab attaches to a run. It charges
 //!
 //! - every node its idle power for the time it is up (from its start or restart until a crash),
-//!   if an idle power is configured;
+//!   if an idle power is configured, or the idle power the node itself reports through the
+//!   metric [`IDLE_POWER_METRIC`] (a model with machines of different kinds);
+//! - every node the power above idle it reports through the metric [`DYNAMIC_POWER_METRIC`]
+//!   (for example a server's linear power model at its current utilisation), held constant
+//!   until the next report, for the time it is up;
 //! - every message copy on the wire `size × 8 bit/B × energy per bit`, once per link traversal
 //!   (a send in the kernel crosses one link; a duplicate made by the network is another copy),
 //!   charged to its sender when it is sent, whether or not it arrives;
@@ -20,6 +24,13 @@ use crate::units::{
 };
 use serde::Serialize;
 use sim::{MessageId, NodeId, Observer, SimTime, TraceEvent, TraceKind};
+
+/// The metric (in watts) through which a node reports its own idle power; from then on it
+/// replaces the configured idle power for that node.
+pub const IDLE_POWER_METRIC: &str = "power.idle_w";
+/// The metric (in watts) through which a node reports its power above idle now; the ledger
+/// integrates it as a step function of time.
+pub const DYNAMIC_POWER_METRIC: &str = "power.dynamic_w";
 
 /// What the ledger charges, and for what grid.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -86,13 +97,15 @@ pub struct NodeEnergy {
     pub up_time: Seconds,
     /// Idle power × up time.
     pub idle: Joules,
+    /// Reported power above idle, integrated over up time.
+    pub dynamic: Joules,
     /// Message copies it put on the wire.
     pub messages: u64,
     /// Bytes it put on the wire.
     pub bytes: u64,
     /// Energy of those messages.
     pub network: Joules,
-    /// `idle + network`.
+    /// `idle + dynamic + network`.
     pub total: Joules,
 }
 
@@ -101,9 +114,11 @@ pub struct NodeEnergy {
 pub struct LedgerTotals {
     /// Sum of the nodes' idle energy.
     pub idle: Joules,
+    /// Sum of the nodes' energy above idle.
+    pub dynamic: Joules,
     /// Sum of the messages' energy.
     pub network: Joules,
-    /// `idle + network`.
+    /// `idle + dynamic + network`.
     pub total: Joules,
     /// The total in kWh.
     pub kwh: KilowattHours,
@@ -131,6 +146,29 @@ struct NodeAccount {
     messages: u64,
     bytes: u64,
     network: Joules,
+    /// The idle power the node reported, replacing the configured one.
+    reported_idle: Option<Watts>,
+    /// The power above idle the node reported last.
+    dynamic_power: Watts,
+    /// Energy of closed power steps while up (reported idle and dynamic).
+    reported_idle_energy: Joules,
+    dynamic_energy: Joules,
+    /// Start of the current power step (only meaningful while up).
+    step_since: SimTime,
+}
+
+impl NodeAccount {
+    /// Closes the current power step at `now` (if the node is up), charging its energy.
+    fn close_step(&mut self, now: SimTime) {
+        if self.up_since.is_some() {
+            let dt = crate::units::Seconds::from(now.saturating_since(self.step_since));
+            if let Some(p) = self.reported_idle {
+                self.reported_idle_energy += p * dt;
+            }
+            self.dynamic_energy += self.dynamic_power * dt;
+        }
+        self.step_since = now;
+    }
 }
 
 /// Accounts energy per node and per message as a run goes; see the module docs.
@@ -207,14 +245,25 @@ impl EnergyLedger {
         };
         let open = a.up_since.map_or(0, |s| (at - s).as_nanos());
         let up_time = Seconds::from(sim::SimDuration(a.up_ns.saturating_add(open)));
-        let idle = self.config.idle_power.map_or(Joules::ZERO, |p| p * up_time);
+        // The open power step counts until `at`.
+        let step = if a.up_since.is_some() {
+            Seconds::from(at.saturating_since(a.step_since))
+        } else {
+            Seconds::ZERO
+        };
+        let idle = match a.reported_idle {
+            Some(p) => a.reported_idle_energy + p * step,
+            None => self.config.idle_power.map_or(Joules::ZERO, |p| p * up_time),
+        };
+        let dynamic = a.dynamic_energy + a.dynamic_power * step;
         NodeEnergy {
             up_time,
             idle,
+            dynamic,
             messages: a.messages,
             bytes: a.bytes,
             network: a.network,
-            total: idle + a.network,
+            total: idle + dynamic + a.network,
         }
     }
 
@@ -233,10 +282,11 @@ impl EnergyLedger {
         };
         for n in self.nodes(at) {
             t.idle += n.idle;
+            t.dynamic += n.dynamic;
             t.network += n.network;
             t.messages += n.messages;
         }
-        t.total = t.idle + t.network;
+        t.total = t.idle + t.dynamic + t.network;
         t.kwh = t.total.kwh();
         t.carbon = t.kwh * self.config.carbon;
         t
@@ -252,13 +302,27 @@ impl<M> Observer<M> for EnergyLedger {
                 let a = self.account(node);
                 if a.up_since.is_none() {
                     a.up_since = Some(now);
+                    a.step_since = now;
                 }
             }
             TraceKind::Crash { node } => {
                 let a = self.account(node);
+                a.close_step(now);
+                // A restarted node starts idle again until it reports otherwise.
+                a.dynamic_power = Watts::ZERO;
                 if let Some(s) = a.up_since.take() {
                     a.up_ns = a.up_ns.saturating_add((now - s).as_nanos());
                 }
+            }
+            TraceKind::Metric { node, name, value } if name == IDLE_POWER_METRIC => {
+                let a = self.account(node);
+                a.close_step(now);
+                a.reported_idle = Some(Watts(value));
+            }
+            TraceKind::Metric { node, name, value } if name == DYNAMIC_POWER_METRIC => {
+                let a = self.account(node);
+                a.close_step(now);
+                a.dynamic_power = Watts(value);
             }
             TraceKind::Send {
                 id,

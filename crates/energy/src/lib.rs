@@ -29,7 +29,10 @@ pub use consolidation::{Experiment, HostSpec, MigrationCost, Outcome, Policy, Sl
 pub use dvfs::{LevelEnergy, PState, Processor, RaceToIdle};
 pub use error::EnergyError;
 pub use integrate::{UtilisationStep, energy_between, energy_of_steps, mean_power};
-pub use ledger::{EnergyLedger, LedgerConfig, LedgerTotals, MessageEnergy, NodeEnergy};
+pub use ledger::{
+    DYNAMIC_POWER_METRIC, EnergyLedger, IDLE_POWER_METRIC, LedgerConfig, LedgerTotals,
+    MessageEnergy, NodeEnergy,
+};
 pub use power::{MeasuredCurve, PowerModel, Utilisation};
 pub use streaming::{
     CoefficientSet, Context, Row, StreamingReport, Video, calculate, coefficient_set,

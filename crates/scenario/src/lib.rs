@@ -15,6 +15,8 @@
 //! - [`file`]: scenarios as JSON files, exported and imported with every problem reported.
 //! - [`energy_lab`]: the energy & sustainability lab's parameters, their validation, and the
 //!   consolidation experiment's seeded workload.
+//! - [`edge_lab`] and [`edge_run`]: the edge–cloud continuum lab's parameters and presets, its
+//!   live run (curves, servers and devices for drawing) and the compare mode.
 //! - [`series`]: curves sampled at fixed simulated-time intervals in bounded memory.
 //!
 //! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
@@ -22,6 +24,8 @@
 pub mod broadcast_run;
 pub mod crdt_lab;
 pub mod crdt_run;
+pub mod edge_lab;
+pub mod edge_run;
 pub mod energy_lab;
 pub mod energy_ledger;
 pub mod file;
@@ -31,4 +35,5 @@ pub mod series;
 
 pub use broadcast_run::{BroadcastRun, Report, run};
 pub use crdt_run::{CrdtReport, CrdtRun, run_crdt};
+pub use edge_run::{EdgeReport, EdgeRun, run_edge};
 pub use scenario::{Scenario, default_scenario};

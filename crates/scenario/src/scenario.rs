@@ -48,6 +48,8 @@ pub enum Lab {
     Crdt(CrdtScenario),
     /// Energy & sustainability.
     Energy(EnergyScenario),
+    /// The edge–cloud continuum.
+    Edge(crate::edge_lab::EdgeScenario),
 }
 
 impl Lab {
@@ -57,6 +59,7 @@ impl Lab {
             Lab::Broadcast(_) => "network",
             Lab::Crdt(_) => "crdt",
             Lab::Energy(_) => "energy",
+            Lab::Edge(_) => "edge",
         }
     }
 }
@@ -330,6 +333,7 @@ impl Scenario {
             }
             Lab::Crdt(c) => c.validate(self.seed, self.duration, &mut problem),
             Lab::Energy(e) => e.validate(self.seed, self.duration, &mut problem),
+            Lab::Edge(e) => crate::edge_lab::validate(e, &mut problem),
         }
         if problems.is_empty() {
             Ok(())

@@ -27,3 +27,20 @@ fn crdt_presets_have_the_same_trace_hashes_as_native() {
         );
     }
 }
+
+/// Keep equal to `EDGE_REFERENCE_HASH` in `tests/it/edge.rs`.
+const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "0bcd003451131ca9");
+
+#[wasm_bindgen_test]
+fn the_edge_preset_has_the_same_trace_hash_as_native() {
+    let (name, hash) = EDGE_REFERENCE_HASH;
+    let preset = scenario::edge_lab::edge_presets()
+        .into_iter()
+        .find(|p| p.name == name)
+        .expect("the preset exists");
+    let report = scenario::run_edge(&preset.scenario).expect("a valid preset");
+    assert_eq!(
+        report.trace_hash, hash,
+        "{name}: WASM trace differs from native"
+    );
+}

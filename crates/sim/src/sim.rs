@@ -995,6 +995,15 @@ pub struct InFlight {
 }
 
 impl<N: Node> Sim<N> {
+    /// How many message copies on the wire now satisfy `pred` (for models that count what
+    /// their messages carry, such as tasks in flight).
+    pub fn count_in_flight(&self, mut pred: impl FnMut(&N::Msg) -> bool) -> usize {
+        self.queue
+            .iter()
+            .filter(|(_, event)| matches!(event, Event::Deliver { msg, .. } if pred(msg)))
+            .count()
+    }
+
     /// Every message copy on the wire now, in no particular (but deterministic) order.
     pub fn messages_in_flight(&self) -> impl Iterator<Item = InFlight> + '_ {
         self.queue.iter().filter_map(|(time, event)| match *event {

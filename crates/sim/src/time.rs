@@ -90,6 +90,10 @@ impl SimDuration {
     pub fn as_millis_f64(self) -> f64 {
         self.0 as f64 / 1e6
     }
+    /// The span in seconds, as a float (one IEEE division: identical on every target).
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / 1e9
+    }
 }
 
 impl LocalTime {

@@ -125,6 +125,7 @@ pub fn Editor() -> impl IntoView {
                     scenario::scenario::Lab::Broadcast(b) => b.nodes,
                     scenario::scenario::Lab::Crdt(c) => c.replicas,
                     scenario::scenario::Lab::Energy(_) => 0,
+                    scenario::scenario::Lab::Edge(e) => e.node_count(),
                 };
                 if nodes > BUILD_NOTICE_NODES {
                     // Building a big network takes a moment: say so first, build on a later

@@ -13,5 +13,6 @@ use cap::Cap;
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 
 mod crdt;
+mod edge;
 mod link;
 mod scenarios;

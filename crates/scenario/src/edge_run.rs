@@ -1,0 +1,429 @@
+//! A live run of the edge–cloud continuum lab: the world plus its observers and curves,
+//! advanced in slices, and the compare mode (every policy across seeds).
+
+use crate::broadcast_run::wrong_lab;
+use crate::edge_lab::EdgeScenario;
+use crate::energy_ledger::lab_ledger_config;
+use crate::scenario::{Lab, Problem, Scenario, ScenarioError};
+use crate::series::{Series, Timed};
+use edge::layout::Position;
+use edge::world::{EdgeObservers, Sampler};
+use edge::{Comparison, EdgeWorld, Plan, Policy, RunSummary, Tier, TierEnergy};
+use energy::{EnergyLedger, LedgerConfig};
+use sim::{
+    Fault, InFlight, NodeId, RunBudget, RunOutcome, SimDuration, SimTime, Topology, TraceHash,
+};
+use std::fmt::Write as _;
+
+/// One point of the lab's curves, sampled at a fixed interval of simulated time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EdgeSample {
+    /// When.
+    pub time: SimTime,
+    /// Tasks created so far.
+    pub created: u64,
+    /// Tasks completed so far.
+    pub completed: u64,
+    /// Tasks dropped so far.
+    pub dropped: u64,
+    /// Completed tasks later than their deadline so far.
+    pub deadline_misses: u64,
+    /// Mean latency of the tasks completed since the previous sample, ms.
+    pub window_mean_ms: Option<f64>,
+    /// 95th percentile latency of the tasks completed since the previous sample, ms.
+    pub window_p95_ms: Option<f64>,
+    /// Busy share of each tier's cores at this instant (indexed by `Tier::index`).
+    pub utilisation: [f64; 4],
+    /// Serverless instances alive.
+    pub instances: u64,
+    /// Energy so far, J.
+    pub energy_j: f64,
+}
+
+impl Timed for EdgeSample {
+    fn time(&self) -> SimTime {
+        self.time
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Curves {
+    series: Series<EdgeSample>,
+}
+
+impl Sampler for Curves {
+    fn next_due(&self) -> SimTime {
+        self.series.next_due()
+    }
+    fn sample(&mut self, at: SimTime, o: &mut EdgeObservers) {
+        let window = o.metrics.take_window();
+        let m = &o.metrics;
+        self.series.push(EdgeSample {
+            time: at,
+            created: m.created,
+            completed: m.completed,
+            dropped: m.dropped_total(),
+            deadline_misses: m.deadline_misses,
+            window_mean_ms: window.mean().map(SimDuration::as_millis_f64),
+            window_p95_ms: window.quantile(0.95).map(SimDuration::as_millis_f64),
+            utilisation: m.utilisation_now(),
+            instances: m.instances(),
+            energy_j: o.ledger.totals(at).total.0,
+        });
+    }
+}
+
+/// A server as the page draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerView {
+    /// Its node.
+    pub node: NodeId,
+    /// Its tier.
+    pub tier: Tier,
+    /// Where it is drawn.
+    pub position: Position,
+    /// Its label (the base station's name in the city).
+    pub label: String,
+    /// Tasks waiting.
+    pub queued: u32,
+    /// Queue capacity.
+    pub queue_capacity: u32,
+    /// Cores running a task.
+    pub busy: u32,
+    /// Cores.
+    pub cores: u32,
+    /// Serverless instances alive (0 without serverless).
+    pub instances: u32,
+    /// Tasks finished here.
+    pub completed: u64,
+    /// Tasks dropped here.
+    pub dropped: u64,
+}
+
+/// A device as the page draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DeviceView {
+    /// Its node.
+    pub node: NodeId,
+    /// Where it is drawn (its own position; for a moving device, its home position).
+    pub position: Position,
+    /// The edge server's node it is attached to now.
+    pub attached: NodeId,
+    /// Its application's index.
+    pub app: u16,
+}
+
+/// The ledger configuration of edge runs: the labs' network and grid coefficients; no
+/// configured idle power (every node reports its own tier's idle and dynamic power); no
+/// per-message entries (a 10-minute city run sends about a million messages).
+pub fn edge_ledger_config(nodes: u32) -> LedgerConfig {
+    let mut c = lab_ledger_config(nodes, 0);
+    c.idle_power = None;
+    c.provenance.retain(|p| !p.starts_with("node:"));
+    c.provenance.push(
+        "servers and devices: their tier's linear power model, idle to peak with utilisation \
+         (edge::tier has each source)"
+            .into(),
+    );
+    c.keep_messages = false;
+    c
+}
+
+/// An edge lab run in progress.
+#[derive(Clone)]
+pub struct EdgeRun {
+    scenario: Scenario,
+    world: EdgeWorld,
+    curves: Curves,
+}
+
+/// What a finished run measured (for tests, the WASM check and comparisons).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeReport {
+    /// The trace hash.
+    pub trace_hash: String,
+    /// The summary at the end.
+    pub summary: RunSummary,
+}
+
+fn edge_of(s: &Scenario) -> &EdgeScenario {
+    match &s.lab {
+        Lab::Edge(e) => e,
+        _ => unreachable!("an EdgeRun only ever holds an edge scenario"),
+    }
+}
+
+fn error(message: String) -> ScenarioError {
+    ScenarioError {
+        problems: vec![Problem {
+            field: "scenario".into(),
+            message,
+        }],
+    }
+}
+
+impl EdgeRun {
+    /// Validates and builds the run (nothing is simulated yet).
+    pub fn new(scenario: &Scenario) -> Result<EdgeRun, ScenarioError> {
+        let Lab::Edge(e) = &scenario.lab else {
+            return Err(wrong_lab("edge", scenario));
+        };
+        scenario.validate()?;
+        let world =
+            EdgeWorld::new(e, scenario.seed, edge_ledger_config(e.node_count())).map_err(error)?;
+        Ok(EdgeRun {
+            scenario: scenario.clone(),
+            world,
+            curves: Curves {
+                series: Series::new(SimDuration(scenario.duration.0 / 500)),
+            },
+        })
+    }
+
+    /// Runs until `budget.until` (capped at the end of the run) or `budget.max_events`.
+    pub fn advance(&mut self, budget: RunBudget) -> RunOutcome {
+        let until = budget.until.min(self.end());
+        self.world.advance_sampled(
+            RunBudget {
+                until,
+                max_events: budget.max_events,
+            },
+            &mut self.curves,
+        )
+    }
+
+    /// Runs to the end.
+    pub fn run_to_end(&mut self) {
+        self.advance(RunBudget {
+            until: self.end(),
+            max_events: u64::MAX,
+        });
+    }
+
+    /// The edge lab records no actions and injects no faults: its experiments are the
+    /// parameters and the policy. Always an error that says so.
+    pub fn fault_now(&mut self, fault: Fault) -> Result<(), ScenarioError> {
+        Err(error(format!(
+            "the edge lab does not inject faults ({fault:?}); change the parameters instead"
+        )))
+    }
+
+    /// The scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    /// The edge parameters.
+    pub fn params(&self) -> &EdgeScenario {
+        edge_of(&self.scenario)
+    }
+    /// The world.
+    pub fn world(&self) -> &EdgeWorld {
+        &self.world
+    }
+    /// The static plan (layout, tiers, regions).
+    pub fn plan(&self) -> &Plan {
+        self.world.plan()
+    }
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.world.now()
+    }
+    /// When the run ends.
+    pub fn end(&self) -> SimTime {
+        SimTime::ZERO + self.scenario.duration
+    }
+    /// Whether the run has reached its end.
+    pub fn is_finished(&self) -> bool {
+        self.now() >= self.end()
+    }
+    /// Events processed so far.
+    pub fn events_processed(&self) -> u64 {
+        self.world.sim().events_processed()
+    }
+    /// Events waiting.
+    pub fn events_pending(&self) -> u64 {
+        self.world.sim().pending().events as u64
+    }
+    /// The trace hash so far.
+    pub fn trace_hash(&self) -> &TraceHash {
+        &self.world.observers().hash
+    }
+    /// Nodes in the run.
+    pub fn node_count(&self) -> u32 {
+        self.world.sim().node_count()
+    }
+    /// Whether `node` runs (always, in this lab).
+    pub fn is_up(&self, node: NodeId) -> bool {
+        self.world.sim().is_up(node)
+    }
+    /// The wiring: cloud–fog, cloud–edge, fog–edge, device–home base station.
+    pub fn topology(&self) -> &Topology {
+        self.world.sim().topology()
+    }
+    /// Message copies on the wire.
+    pub fn messages_in_flight(&self) -> Vec<InFlight> {
+        self.world.sim().messages_in_flight().collect()
+    }
+    /// How many message copies are on the wire.
+    pub fn in_flight_count(&self) -> u64 {
+        self.world.sim().pending().messages_in_flight
+    }
+    /// An estimate of the memory a copy takes: the kernel's estimate, plus the servers' boxed
+    /// state and the metrics' per-node arrays.
+    pub fn approx_heap_bytes(&self) -> usize {
+        let nodes = self.node_count() as usize;
+        self.world.sim().approx_heap_bytes()
+            + nodes * 24
+            + (self.plan().layout.fogs + self.plan().layout.edges + 1) as usize * 512
+    }
+    /// The energy ledger.
+    pub fn energy(&self) -> &EnergyLedger {
+        self.world.ledger()
+    }
+    /// Energy per tier and network now.
+    pub fn energy_by_tier(&self) -> TierEnergy {
+        self.world.energy_by_tier(self.now())
+    }
+    /// The summary now (latency percentiles, misses, drops, utilisation, cold starts, energy,
+    /// cost).
+    pub fn summary(&self) -> RunSummary {
+        self.world.summary()
+    }
+    /// The curves.
+    pub fn samples(&self) -> &[EdgeSample] {
+        self.curves.series.samples()
+    }
+    /// Tasks held by servers or on the wire now (equals the summary's `in_progress`).
+    pub fn tasks_in_world(&self) -> u64 {
+        self.world.tasks_in_world()
+    }
+    /// Where node `id` is drawn.
+    pub fn position(&self, id: NodeId) -> Option<Position> {
+        self.plan().layout.sites.get(id.index()).map(|s| s.position)
+    }
+    /// Every node's position, by id (synthetic layout or city coordinates).
+    pub fn positions(&self) -> Vec<Position> {
+        self.plan()
+            .layout
+            .sites
+            .iter()
+            .map(|s| s.position)
+            .collect()
+    }
+    /// Every node's tier, by id.
+    pub fn tiers(&self) -> Vec<Tier> {
+        self.plan().layout.sites.iter().map(|s| s.tier).collect()
+    }
+    /// Every server (cloud, fogs, edges), by id.
+    pub fn servers(&self) -> Vec<ServerView> {
+        let plan = self.plan();
+        self.world
+            .sim()
+            .nodes()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| {
+                let s = n.server()?;
+                let spec = plan.spec(s.tier);
+                let site = &plan.layout.sites[i];
+                Some(ServerView {
+                    node: NodeId(i as u32),
+                    tier: s.tier,
+                    position: site.position,
+                    label: site.label.clone(),
+                    queued: s.queue.len() as u32,
+                    queue_capacity: plan.queue_capacity,
+                    busy: s.busy,
+                    cores: spec.cores,
+                    instances: s.pool.as_ref().map_or(0, |p| p.count() as u32),
+                    completed: s.completed,
+                    dropped: s.dropped,
+                })
+            })
+            .collect()
+    }
+    /// Every device, by device index.
+    pub fn devices(&self) -> Vec<DeviceView> {
+        let plan = self.plan();
+        (0..plan.layout.devices)
+            .map(|d| {
+                let node = plan.device_node(d);
+                DeviceView {
+                    node,
+                    position: plan.layout.sites[node.index()].position,
+                    attached: self.world.metrics().attached(d),
+                    app: plan.device_app[d as usize],
+                }
+            })
+            .collect()
+    }
+
+    /// The curves as CSV, one row per sample.
+    pub fn metrics_csv(&self) -> String {
+        let mut out = String::from(
+            "time_s,created,completed,dropped,deadline_misses,window_mean_ms,window_p95_ms,\
+             utilisation_edge,utilisation_fog,utilisation_cloud,instances,energy_j\n",
+        );
+        let opt = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v}"));
+        for s in self.samples() {
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{},{},{},{},{},{}",
+                s.time.as_secs_f64(),
+                s.created,
+                s.completed,
+                s.dropped,
+                s.deadline_misses,
+                opt(s.window_mean_ms),
+                opt(s.window_p95_ms),
+                s.utilisation[Tier::Edge.index()],
+                s.utilisation[Tier::Fog.index()],
+                s.utilisation[Tier::Cloud.index()],
+                s.instances,
+                s.energy_j
+            );
+        }
+        out
+    }
+
+    /// A report of the run so far.
+    pub fn report(&self) -> EdgeReport {
+        EdgeReport {
+            trace_hash: self.trace_hash().hex(),
+            summary: self.summary(),
+        }
+    }
+}
+
+/// Runs an edge scenario from start to end and reports.
+pub fn run_edge(scenario: &Scenario) -> Result<EdgeReport, ScenarioError> {
+    let mut r = EdgeRun::new(scenario)?;
+    r.run_to_end();
+    Ok(r.report())
+}
+
+/// Most seeds in one comparison.
+pub const MAX_COMPARE_SEEDS: usize = 30;
+
+/// Compare mode: the scenario's workload under every policy for each of `seeds`, for the
+/// scenario's duration; rows with 95 % confidence intervals and the Pareto front flagged.
+pub fn compare(scenario: &Scenario, seeds: &[u64]) -> Result<Comparison, ScenarioError> {
+    let Lab::Edge(e) = &scenario.lab else {
+        return Err(wrong_lab("edge", scenario));
+    };
+    scenario.validate()?;
+    if seeds.is_empty() || seeds.len() > MAX_COMPARE_SEEDS {
+        return Err(error(format!(
+            "a comparison needs between 1 and {MAX_COMPARE_SEEDS} seeds, but {} were given",
+            seeds.len()
+        )));
+    }
+    edge::compare(
+        e,
+        scenario.duration,
+        seeds,
+        &Policy::ALL,
+        &edge_ledger_config(e.node_count()),
+    )
+    .map_err(error)
+}
