@@ -4,6 +4,7 @@
 pub mod components;
 pub mod crash_banner;
 pub mod crdt_lab;
+pub mod edge_lab;
 pub mod energy;
 pub mod lab;
 pub mod pages;
@@ -34,11 +35,13 @@ fn page(route: &Route) -> AnyView {
         Route::NetworkLab => view! { <pages::NetworkLabPage /> }.into_any(),
         Route::CrdtLab => view! { <pages::CrdtLabPage /> }.into_any(),
         Route::EnergyLab => view! { <pages::EnergyLabPage /> }.into_any(),
+        Route::EdgeLab => view! { <pages::EdgeLabPage /> }.into_any(),
         Route::Shared(fragment) => match router::shared_lab(fragment) {
             Route::CrdtLab => view! { <pages::CrdtLabPage shared=fragment.clone() /> }.into_any(),
             Route::EnergyLab => {
                 view! { <pages::EnergyLabPage shared=fragment.clone() /> }.into_any()
             }
+            Route::EdgeLab => view! { <pages::EdgeLabPage shared=fragment.clone() /> }.into_any(),
             _ => view! { <pages::NetworkLabPage shared=fragment.clone() /> }.into_any(),
         },
         Route::NotFound(hash) => view! { <pages::NotFoundPage hash=hash.clone() /> }.into_any(),

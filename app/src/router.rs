@@ -18,6 +18,8 @@ pub enum Route {
     CrdtLab,
     /// `#/lab/energy`: the energy & sustainability lab.
     EnergyLab,
+    /// The edge–cloud continuum lab.
+    EdgeLab,
     /// `#s=<version>.<payload>[&t=<ns>]`: a share link (the fragment, without `#`), opened in
     /// the lab its scenario names.
     Shared(String),
@@ -39,6 +41,7 @@ impl Route {
             "/lab/network" => Route::NetworkLab,
             "/lab/crdt" => Route::CrdtLab,
             "/lab/energy" => Route::EnergyLab,
+            "/lab/edge" => Route::EdgeLab,
             _ => Route::NotFound(path.to_owned()),
         }
     }
@@ -51,6 +54,7 @@ impl Route {
             Route::NetworkLab => "#/lab/network".to_owned(),
             Route::CrdtLab => "#/lab/crdt".to_owned(),
             Route::EnergyLab => "#/lab/energy".to_owned(),
+            Route::EdgeLab => "#/lab/edge".to_owned(),
             Route::Shared(fragment) => format!("#{fragment}"),
             Route::NotFound(path) => format!("#{path}"),
         }
@@ -64,9 +68,11 @@ impl Route {
             Route::NetworkLab => "Network & broadcast lab · Continuum".to_owned(),
             Route::CrdtLab => "CRDT convergence lab · Continuum".to_owned(),
             Route::EnergyLab => "Energy & sustainability lab · Continuum".to_owned(),
+            Route::EdgeLab => "Edge–cloud continuum lab · Continuum".to_owned(),
             Route::Shared(fragment) => match shared_lab(fragment) {
                 Route::CrdtLab => "CRDT convergence lab · Continuum".to_owned(),
                 Route::EnergyLab => "Energy & sustainability lab · Continuum".to_owned(),
+                Route::EdgeLab => "Edge–cloud continuum lab · Continuum".to_owned(),
                 _ => "Network & broadcast lab · Continuum".to_owned(),
             },
             Route::NotFound(_) => "Page not found · Continuum".to_owned(),
@@ -85,6 +91,7 @@ pub fn shared_lab(fragment: &str) -> Route {
     match route {
         Some("crdt") => Route::CrdtLab,
         Some("energy") => Route::EnergyLab,
+        Some("edge") => Route::EdgeLab,
         _ => Route::NetworkLab,
     }
 }

@@ -45,6 +45,11 @@ pub fn SiteHeader(
                         </a>
                     </li>
                     <li>
+                        <a href=Route::EdgeLab.href() aria-current=lab_current(Route::EdgeLab)>
+                            "Edge lab"
+                        </a>
+                    </li>
+                    <li>
                         <a href=Route::About.href() aria-current=current(Route::About)>
                             "About"
                         </a>

@@ -55,7 +55,7 @@ pub struct Painter {
     raster: Raster,
 }
 
-fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+pub(crate) fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas
         .get_context("2d")
         .ok()
@@ -75,6 +75,19 @@ fn offscreen(width: u32, height: u32) -> Option<HtmlCanvasElement> {
     Some(canvas)
 }
 
+/// Something that draws a lab's session onto its canvas each frame (the shared [`Painter`], or
+/// a lab's own view such as the edge lab's map).
+pub trait PaintsSession<R: LiveRun> {
+    /// Draws the whole view.
+    fn paint_session(&mut self, canvas: &HtmlCanvasElement, session: &Session<R>, theme: Theme);
+}
+
+impl<R: LiveRun> PaintsSession<R> for Painter {
+    fn paint_session(&mut self, canvas: &HtmlCanvasElement, session: &Session<R>, theme: Theme) {
+        self.paint(canvas, session, theme);
+    }
+}
+
 impl Painter {
     /// The geometry of the last frame drawn (for hit testing clicks).
     pub fn geometry(&self) -> Option<&Geometry> {
@@ -82,7 +95,7 @@ impl Painter {
     }
 
     /// Matches the canvas's backing store to its CSS size × devicePixelRatio; returns the size.
-    fn fit_canvas(canvas: &HtmlCanvasElement) -> (u32, u32, f64) {
+    pub(crate) fn fit_canvas(canvas: &HtmlCanvasElement) -> (u32, u32, f64) {
         let dpr = web_sys::window()
             .map(|w| w.device_pixel_ratio())
             .filter(|d| d.is_finite() && *d > 0.0)

@@ -820,6 +820,12 @@ pub fn parse_ms(text: &str, what: &str) -> Result<SimDuration, String> {
     Ok(SimDuration((v * 1e6).round() as u64))
 }
 
+/// Seconds as typed → a duration, with [`parse_ms`]'s checks.
+pub fn parse_secs(text: &str, what: &str) -> Result<SimDuration, String> {
+    let v = parse_f64(text, what)?;
+    parse_ms(&(v * 1000.0).to_string(), what)
+}
+
 /// Parses a field (see the module docs: problems are sentences naming `what`).
 pub fn parse_percent(text: &str, what: &str) -> Result<f64, String> {
     let v = parse_f64(text.trim().trim_end_matches('%'), what)?;

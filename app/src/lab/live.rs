@@ -3,7 +3,7 @@
 
 use crate::lab::scene::{self, Knowledge, NodeLook};
 use scenario::scenario::{Lab, ScenarioError, TopologyKind};
-use scenario::{BroadcastRun, CrdtRun, Scenario};
+use scenario::{BroadcastRun, CrdtRun, EdgeRun, Scenario};
 use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
 
 /// A lab's run, advanced in slices by the page.
@@ -194,5 +194,92 @@ impl LiveRun for CrdtRun {
     }
     fn metrics_csv(&self) -> String {
         crate::lab::export::crdt_csv(self.samples())
+    }
+}
+
+impl LiveRun for EdgeRun {
+    /// Real time: a task's trip (milliseconds to a few hundred) is visible as it happens, and a
+    /// minute of traffic takes a minute to watch (faster with the speed slider).
+    const DEFAULT_SPEED: f64 = 1.0;
+    fn start(scenario: &Scenario) -> Result<Self, ScenarioError> {
+        EdgeRun::new(scenario)
+    }
+    fn advance(&mut self, budget: RunBudget) -> RunOutcome {
+        EdgeRun::advance(self, budget)
+    }
+    fn scenario(&self) -> &Scenario {
+        EdgeRun::scenario(self)
+    }
+    fn now(&self) -> SimTime {
+        EdgeRun::now(self)
+    }
+    fn events_processed(&self) -> u64 {
+        EdgeRun::events_processed(self)
+    }
+    fn events_pending(&self) -> u64 {
+        EdgeRun::events_pending(self)
+    }
+    fn trace_hash_hex(&self) -> String {
+        self.trace_hash().hex()
+    }
+    fn node_count(&self) -> u32 {
+        EdgeRun::node_count(self)
+    }
+    fn is_up(&self, node: NodeId) -> bool {
+        EdgeRun::is_up(self, node)
+    }
+    fn topology(&self) -> &Topology {
+        EdgeRun::topology(self)
+    }
+    fn network_of(_scenario: &Scenario) -> Option<(u32, TopologyKind)> {
+        None
+    }
+    fn fault_now(&mut self, fault: Fault) -> Result<(), ScenarioError> {
+        EdgeRun::fault_now(self, fault)
+    }
+    /// Servers computing something are filled; idle servers hollow; devices pale.
+    fn node_looks(&self) -> Vec<NodeLook> {
+        let mut looks: Vec<NodeLook> = (0..self.node_count())
+            .map(|i| NodeLook {
+                knowledge: Knowledge::Older,
+                up: self.is_up(NodeId(i)),
+                group: None,
+            })
+            .collect();
+        for s in self.servers() {
+            if let Some(look) = looks.get_mut(s.node.index()) {
+                look.knowledge = if s.busy > 0 {
+                    Knowledge::Latest
+                } else {
+                    Knowledge::Unaware
+                };
+            }
+        }
+        looks
+    }
+    fn messages_in_flight(&self) -> Vec<InFlight> {
+        EdgeRun::messages_in_flight(self)
+    }
+    fn in_flight_count(&self) -> u64 {
+        EdgeRun::in_flight_count(self)
+    }
+    fn approx_heap_bytes(&self) -> usize {
+        EdgeRun::approx_heap_bytes(self)
+    }
+    fn energy(&self) -> &energy::EnergyLedger {
+        EdgeRun::energy(self)
+    }
+    fn metrics_csv(&self) -> String {
+        EdgeRun::metrics_csv(self)
+    }
+    /// The layout's own positions (metres east and north; the city map for Melbourne), with
+    /// north up.
+    fn positions(&self) -> Option<Vec<crate::lab::layout::Point>> {
+        Some(
+            EdgeRun::positions(self)
+                .iter()
+                .map(|p| (p.x_m, -p.y_m))
+                .collect(),
+        )
     }
 }

@@ -252,10 +252,10 @@ fn Legend() -> impl IntoView {
 /// Advances and paints the session on every animation frame while the page shows the lab;
 /// `after_paint` draws whatever else the lab shows per frame (its plots), given the frame's
 /// timestamp.
-pub fn start_animation_loop<R: LiveRun + 'static>(
+pub fn start_animation_loop<R: LiveRun + 'static, P: canvas::PaintsSession<R> + 'static>(
     lab: LabContext<R>,
     canvas_ref: NodeRef<html::Canvas>,
-    painter: StoredValue<Painter, LocalStorage>,
+    painter: StoredValue<P, LocalStorage>,
     mut after_paint: impl FnMut(f64) + 'static,
 ) {
     type FrameClosure = Closure<dyn FnMut(f64)>;
@@ -280,7 +280,7 @@ pub fn start_animation_loop<R: LiveRun + 'static>(
                 lab.dirty.set_value(false);
                 painter.update_value(|p| {
                     lab.session.with_value(|s| {
-                        p.paint(&canvas, s, theme);
+                        p.paint_session(&canvas, s, theme);
                     })
                 });
             }

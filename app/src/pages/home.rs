@@ -72,14 +72,24 @@ pub fn HomePage() -> impl IntoView {
                          machines packed onto fewer hosts while idle hosts switch off."
                     </p>
                 </li>
-            </ul>
-        </section>
-        <section aria-labelledby="next-title">
-            <h2 id="next-title">"Coming next"</h2>
-            <ul class="roadmap">
-                <li>
-                    <strong>"Edge–cloud continuum"</strong>
-                    " — where should a task run: device, edge, fog or cloud?"
+                <li class="card lab-card">
+                    <img
+                        class="card-picture"
+                        src="public/img/edge-lab.svg"
+                        alt="Devices under base stations, a fog node above them and the cloud on top, with tasks travelling up the links"
+                        width="360"
+                        height="200"
+                    />
+                    <h3>
+                        <a href=Route::EdgeLab.href()>"Edge–cloud continuum"</a>
+                    </h3>
+                    <p>
+                        "Where should a task run: on the device's base station, a fog node or \
+                         the cloud? You will place tasks with deadlines by nine policies (up to a \
+                         learning bandit), on synthetic tiers or the real base stations of \
+                         Melbourne, watch the edge saturate, see serverless cold starts, and \
+                         compare the policies' latency, energy and cost."
+                    </p>
                 </li>
             </ul>
         </section>

@@ -127,24 +127,31 @@ pub fn compare(
             w.run_until(SimTime::ZERO + duration);
             runs.push((seed, w.summary()));
         }
-        let col = |f: &dyn Fn(&RunSummary) -> f64| {
-            mean_ci95(&runs.iter().map(|(_, s)| f(s)).collect::<Vec<_>>())
-        };
-        rows.push(PolicyRow {
-            policy,
-            mean_ms: col(&|s| s.mean_ms),
-            p95_ms: col(&|s| s.p95_ms),
-            miss_rate: col(&|s| s.miss_rate),
-            dropped: col(&|s| s.dropped_total() as f64),
-            energy_j: col(&|s| s.energy.total().0),
-            cost_usd: col(&|s| s.cost_usd),
-            cold_starts: col(&|s| s.cold_starts as f64),
-            pareto: false,
-            runs,
-        });
+        rows.push(policy_row(policy, runs));
     }
     mark_pareto(&mut rows);
     Ok(Comparison { rows })
+}
+
+/// One policy's row from its runs' summaries (`(seed, summary)`); not yet marked for the
+/// Pareto front (see [`mark_pareto`]). The lab page runs comparisons in slices and builds its
+/// rows with this, so they are the same as [`compare`]'s.
+pub fn policy_row(policy: Policy, runs: Vec<(u64, RunSummary)>) -> PolicyRow {
+    let col = |f: &dyn Fn(&RunSummary) -> f64| {
+        mean_ci95(&runs.iter().map(|(_, s)| f(s)).collect::<Vec<_>>())
+    };
+    PolicyRow {
+        policy,
+        mean_ms: col(&|s| s.mean_ms),
+        p95_ms: col(&|s| s.p95_ms),
+        miss_rate: col(&|s| s.miss_rate),
+        dropped: col(&|s| s.dropped_total() as f64),
+        energy_j: col(&|s| s.energy.total().0),
+        cost_usd: col(&|s| s.cost_usd),
+        cold_starts: col(&|s| s.cold_starts as f64),
+        pareto: false,
+        runs,
+    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,7 @@ pub mod tier;
 pub mod workload;
 pub mod world;
 
-pub use compare::{Comparison, PolicyRow, compare, mean_ci95};
+pub use compare::{Comparison, PolicyRow, compare, mark_pareto, mean_ci95, policy_row};
 pub use layout::{Position, TopologyPreset};
 pub use metrics::{EdgeMetrics, TaskDropReason};
 pub use node::{EdgeMsg, EdgeNode, EdgeTimer};

@@ -1,0 +1,877 @@
+//! The edge lab's components. The session, transport, animation loop, shortcuts, fault buttons,
+//! energy ledger and Share are the shared lab machinery, generic over the run; what is this
+//! lab's own is here: the editor, the map or tier view, the server loads, the measurements, two
+//! plots, compare mode and the explainer.
+
+use crate::edge_lab::compare::{CompareJob, with_policy};
+use crate::edge_lab::explain::{self, policy_name, policy_text};
+use crate::edge_lab::form::{EdgeForm, Execution, Place};
+use crate::edge_lab::painter::EdgePainter;
+use crate::edge_lab::plot_data::{self, Curve};
+use crate::lab::canvas;
+use crate::lab::form::FieldProblem;
+use crate::lab::format;
+use crate::lab::palette::{Palette, Rgb};
+use crate::lab::session::Mode;
+use crate::lab::ui::transport::{ShortcutsDialog, Transport};
+use crate::lab::ui::{LabContext, install_shortcuts, opening, panels, start_animation_loop};
+use edge::{Comparison, Policy, Tier};
+use leptos::html;
+use leptos::prelude::*;
+use scenario::EdgeRun;
+use scenario::edge_lab::{default_edge_scenario, edge_presets};
+use scenario::edge_run::MAX_COMPARE_SEEDS;
+
+type Lab = LabContext<EdgeRun>;
+
+/// Compare mode's state, shared by its panel and the animation loop that advances it.
+#[derive(Clone, Copy)]
+struct Compare {
+    job: StoredValue<Option<CompareJob>, LocalStorage>,
+    /// Bumped when the job moved (progress) or finished.
+    version: RwSignal<u64>,
+    result: RwSignal<Option<Comparison>>,
+    said: RwSignal<String>,
+}
+
+impl Compare {
+    /// Advances the job for about `budget_ms` of wall time.
+    fn work(&self, budget_ms: f64) {
+        let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
+            return;
+        };
+        let start = performance.now();
+        let mut moved = false;
+        loop {
+            let step = self
+                .job
+                .try_update_value(|job| job.as_mut().map(|j| j.step(20_000)));
+            match step.flatten() {
+                None => break,
+                Some(Ok(finished)) => {
+                    moved = true;
+                    if finished {
+                        let result = self
+                            .job
+                            .try_update_value(|j| j.take().and_then(|j| j.result()))
+                            .flatten();
+                        self.result.set(result);
+                        self.said.set("The comparison is complete.".into());
+                        break;
+                    }
+                }
+                Some(Err(message)) => {
+                    self.job.set_value(None);
+                    self.said.set(message);
+                    break;
+                }
+            }
+            if performance.now() - start >= budget_ms {
+                break;
+            }
+        }
+        if moved {
+            self.version.update(|v| *v += 1);
+        }
+    }
+}
+
+/// The edge–cloud continuum lab.
+#[component]
+pub fn EdgeLab(
+    /// A share-link fragment to open.
+    shared: Option<String>,
+) -> impl IntoView {
+    let (mut session, seek_to, broken) =
+        opening::<EdgeRun>(shared.as_deref(), default_edge_scenario);
+    if let Some(at) = seek_to {
+        session.seek(at);
+    }
+    let lab: Lab = LabContext::new(session);
+    provide_context(lab);
+    let compare = Compare {
+        job: StoredValue::new_local(None),
+        version: RwSignal::new(0),
+        result: RwSignal::new(None),
+        said: RwSignal::new(String::new()),
+    };
+    provide_context(compare);
+    let broken = RwSignal::new(broken);
+    let canvas_ref = NodeRef::<html::Canvas>::new();
+    let plot_refs = [
+        NodeRef::<html::Canvas>::new(),
+        NodeRef::<html::Canvas>::new(),
+    ];
+    let painter = StoredValue::new_local(EdgePainter::default());
+    let help_ref = NodeRef::<html::Dialog>::new();
+    let mut plots = PlotSchedule::default();
+    start_animation_loop(lab, canvas_ref, painter, move |timestamp| {
+        plots.paint_if_due(plot_refs, lab, timestamp);
+        compare.work(12.0);
+    });
+    install_shortcuts(lab, help_ref);
+
+    let on_canvas_click = move |ev: leptos::ev::MouseEvent| {
+        let hit = painter.with_value(|p| p.node_at(ev.offset_x() as f64, ev.offset_y() as f64));
+        if hit.is_some() {
+            lab.update(|s| s.select(hit));
+        }
+    };
+    let census = move || {
+        lab.read(|s| {
+            let r = s.run();
+            let sum = r.summary();
+            format!(
+                "{} servers and {} devices; {} tasks created, {} completed, {} dropped, {} in progress.",
+                format::count(r.servers().len() as u64),
+                format::count(r.devices().len() as u64),
+                format::count(sum.created),
+                format::count(sum.completed),
+                format::count(sum.dropped_total()),
+                format::count(sum.in_progress),
+            )
+        })
+    };
+    let is_city = move || {
+        lab.read(|s| {
+            matches!(
+                &s.scenario().lab,
+                scenario::scenario::Lab::Edge(e) if matches!(e.topology, edge::TopologyPreset::MelbourneCbd { .. })
+            )
+        })
+    };
+
+    view! {
+        <Show when=move || broken.get().is_some()>
+            <div class="lab-alert" role="alert">
+                <p>
+                    <strong>"This share link could not be opened. "</strong>
+                    {move || broken.get().unwrap_or_default()}
+                    " The default scenario was loaded instead."
+                </p>
+                <button type="button" class="button-quiet" on:click=move |_| broken.set(None)>
+                    "Dismiss"
+                </button>
+            </div>
+        </Show>
+        <div class="lab edge-lab">
+            <section class="lab-controls" aria-label="Scenario">
+                <Editor />
+            </section>
+            <section class="lab-stage" aria-label="Live view">
+                <Transport lab=lab help=help_ref />
+                <Progress />
+                <figure class="lab-figure">
+                    <canvas
+                        class="lab-canvas edge-canvas"
+                        node_ref=canvas_ref
+                        role="img"
+                        aria-label=move || format!(
+                            "{} {}",
+                            if is_city() { "Map of the Melbourne CBD base stations and users." } else { "The continuum by tier: devices at the bottom, edge servers, fog, cloud on top." },
+                            census()
+                        )
+                        on:click=on_canvas_click
+                    >
+                        {census}
+                    </canvas>
+                    <figcaption>
+                        <span class="lab-caption">
+                            {move || lab.read(|s| format!(
+                                "{} tasks or results on the wire. Click a server to select it.",
+                                format::count(crate::lab::live::LiveRun::in_flight_count(s.run()))
+                            ))}
+                        </span>
+                        <ul class="lab-legend" aria-label="Legend">
+                            <li><span class="mark mark-device state-0" aria-hidden="true"></span>"device (colour: application)"</li>
+                            <li><span class="mark mark-edge" aria-hidden="true"></span>"edge server"</li>
+                            <li><span class="mark mark-fog" aria-hidden="true"></span>"fog node"</li>
+                            <li><span class="mark mark-cloud" aria-hidden="true"></span>"cloud"</li>
+                            <li><span class="mark mark-latest" aria-hidden="true"></span>"filled: computing"</li>
+                            <li><span class="mark mark-message" aria-hidden="true"></span>"task or result on the wire"</li>
+                            <li><span class="mark mark-load" aria-hidden="true"></span>"bar: busy cores, then queue"</li>
+                            <li><span class="mark mark-crashed" aria-hidden="true">"✕"</span>"crashed"</li>
+                        </ul>
+                        <Show when=is_city>
+                            <p class="hint provenance">
+                                "Base stations and users: the EUA dataset (Lai et al., PhuLai/eua-dataset, MIT licence), Melbourne CBD."
+                            </p>
+                        </Show>
+                    </figcaption>
+                </figure>
+                <div class="lab-actions" role="group" aria-label="Act now">
+                    <h2 class="panel-title">"Act now"</h2>
+                    <div class="button-row">
+                        <panels::FaultButtons lab=lab name=|n| format!("node {}", n.0) />
+                    </div>
+                    <p class="hint" role="status">
+                        {move || {
+                            let said = lab.status.get();
+                            if said.is_empty() {
+                                "Click a server to select it, then crash it and watch the policy route around it (or not). Everything you do is recorded and replayed by Share.".to_owned()
+                            } else {
+                                said
+                            }
+                        }}
+                    </p>
+                </div>
+                <Plots refs=plot_refs />
+                <Servers />
+                <ComparePanel />
+            </section>
+            <section class="lab-side" aria-label="Measurements">
+                <Measurements />
+                <Explainer />
+                <crate::lab::ui::energy::EnergyPanel lab=lab />
+                <panels::SharePanel lab=lab />
+            </section>
+        </div>
+        <ShortcutsDialog dialog=help_ref />
+    }
+}
+
+/// How far the run is, as a progress bar (long runs such as Melbourne's ten minutes).
+#[component]
+fn Progress() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let fraction = move || lab.read(|s| s.run().now().0 as f64 / s.run().end().0.max(1) as f64);
+    view! {
+        <div class="edge-progress">
+            <label for="edge-progress">"Run progress"</label>
+            <progress id="edge-progress" max="1" value=move || fraction().to_string()></progress>
+            <span>{move || format::percent(fraction())}</span>
+        </div>
+    }
+}
+
+/// The scenario editor.
+#[component]
+fn Editor() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let presets = StoredValue::new_local(edge_presets());
+    let form = RwSignal::new(
+        lab.session
+            .with_value(|s| EdgeForm::from_scenario(s.scenario())),
+    );
+    let problems = RwSignal::new(Vec::<FieldProblem>::new());
+    let refreshed = RwSignal::new(0u64);
+    Effect::new(move |previous: Option<()>| {
+        lab.scenario_version.track();
+        lab.actions_version.track();
+        if previous.is_some() {
+            form.set(
+                lab.session
+                    .with_value(|s| EdgeForm::from_scenario(s.scenario())),
+            );
+            refreshed.update(|v| *v += 1);
+        }
+    });
+    let chosen = move || {
+        let current = lab.read(|s| s.scenario().clone());
+        presets.with_value(|p| p.iter().position(|p| p.scenario == current))
+    };
+    let on_preset = move |ev: leptos::ev::Event| {
+        let Ok(index) = event_target_value(&ev).parse::<usize>() else {
+            return;
+        };
+        if let Some(scenario) = presets.with_value(|p| p.get(index).map(|p| p.scenario.clone()))
+            && lab.load(&scenario).is_ok()
+        {
+            problems.set(Vec::new());
+            lab.status.set(String::new());
+        }
+    };
+    let description = move || {
+        chosen()
+            .and_then(|i| presets.with_value(|p| p.get(i).map(|p| p.description)))
+            .unwrap_or("Your own scenario: edited, opened from a link, or with actions you took.")
+    };
+    let apply = move || {
+        let base = lab.session.with_value(|s| s.scenario().clone());
+        match form.with_untracked(|f| f.build(&base)) {
+            Ok(scenario) => match lab.load(&scenario) {
+                Ok(()) => {
+                    problems.set(Vec::new());
+                    lab.status
+                        .set("Applied: the run starts again from time zero.".into());
+                }
+                Err(e) => problems.set(crate::lab::form::map_problems(&e)),
+            },
+            Err(p) => problems.set(p),
+        }
+    };
+    let problem_of = move |field: &'static str| {
+        move || {
+            problems.with(|ps| {
+                ps.iter()
+                    .filter(|p| p.field == field || p.field.starts_with(&format!("{field}.")))
+                    .map(|p| p.message.clone())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+        }
+    };
+    let text = move |id: &'static str,
+                     label: &'static str,
+                     field: &'static str,
+                     get: fn(&EdgeForm) -> String,
+                     set: fn(&mut EdgeForm, String)| {
+        let problem = problem_of(field);
+        let hint_id = format!("{id}-problem");
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="text"
+                    inputmode="decimal"
+                    aria-invalid=move || (!problem().is_empty()).to_string()
+                    aria-describedby=hint_id.clone()
+                    prop:value=move || {
+                        refreshed.track();
+                        form.with_untracked(get)
+                    }
+                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
+                />
+                <p class="field-problem" id=hint_id>{problem}</p>
+            </div>
+        }
+    };
+    let on_policy = move |ev: leptos::ev::Event| {
+        let key = event_target_value(&ev);
+        if let Some(p) = Policy::from_key(&key) {
+            form.update(|f| f.policy = p);
+            apply();
+        }
+    };
+    view! {
+        <form class="panel editor" on:submit=move |ev| { ev.prevent_default(); apply(); }>
+            <h2 class="panel-title">"Scenario"</h2>
+            <div class="field">
+                <label for="edge-preset">"Preset"</label>
+                <select id="edge-preset" on:change=on_preset>
+                    <option value="" selected=move || chosen().is_none() disabled=true>"Your own"</option>
+                    {presets.with_value(|p| p.iter().enumerate().map(|(i, p)| {
+                        let name = p.name;
+                        view! { <option value=i.to_string() selected=move || chosen() == Some(i)>{name}</option> }
+                    }).collect_view())}
+                </select>
+                <p class="hint">{description}</p>
+            </div>
+            <div class="field">
+                <label for="edge-policy">"Placement policy"</label>
+                <select id="edge-policy" on:change=on_policy>
+                    {Policy::ALL.into_iter().map(|p| view! {
+                        <option value=p.key() selected=move || form.with(|f| f.policy == p)>{policy_name(p)}</option>
+                    }).collect_view()}
+                </select>
+                <p class="hint">"Changing the policy restarts the run with the same workload and seed."</p>
+            </div>
+            <fieldset class="field">
+                <legend>"Where"</legend>
+                <label class="inline">
+                    <input type="radio" name="edge-place" prop:checked=move || form.with(|f| f.place == Place::Synthetic)
+                        on:change=move |_| form.update(|f| { f.place = Place::Synthetic; })/>
+                    "Synthetic tiers"
+                </label>
+                <label class="inline">
+                    <input type="radio" name="edge-place" prop:checked=move || form.with(|f| f.place == Place::Melbourne)
+                        on:change=move |_| form.update(|f| { f.place = Place::Melbourne; if f.devices.trim() == "40" { f.devices = "816".into(); } })/>
+                    "Melbourne CBD (125 base stations)"
+                </label>
+            </fieldset>
+            <Show when=move || form.with(|f| f.place == Place::Synthetic)>
+                {text("edge-edges", "Edge servers", "edges", |f| f.edges.clone(), |f, v| f.edges = v)}
+            </Show>
+            {text("edge-fogs", "Fog nodes", "fogs", |f| f.fogs.clone(), |f, v| f.fogs = v)}
+            {text("edge-devices", "Devices (users)", "devices", |f| f.devices.clone(), |f, v| f.devices = v)}
+            <div class="field">
+                <label for="edge-execution">"Execution"</label>
+                <select id="edge-execution" on:change=move |ev| {
+                    if let Some(e) = Execution::from_key(&event_target_value(&ev)) {
+                        form.update(|f| f.execution = e);
+                    }
+                }>
+                    {Execution::ALL.into_iter().map(|e| view! {
+                        <option value=e.key() selected=move || form.with(|f| f.execution == e)>{e.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <Show when=move || form.with(|f| f.execution != Execution::Direct)>
+                {text("edge-keep-alive", "Keep-alive (s)", "serverless.keep_alive", |f| f.keep_alive_s.clone(), |f, v| f.keep_alive_s = v)}
+                {text("edge-target", "Autoscaling target utilisation (%; empty: on demand)", "serverless.autoscaler", |f| f.target_percent.clone(), |f, v| f.target_percent = v)}
+            </Show>
+            {text("edge-queue", "Queue capacity per server", "queue", |f| f.queue.clone(), |f, v| f.queue = v)}
+            {text("edge-report", "Load report interval (ms)", "report", |f| f.report_ms.clone(), |f, v| f.report_ms = v)}
+            {text("edge-dwell", "Mobility: mean stay at a base station (s; empty: none)", "mobility", |f| f.dwell_s.clone(), |f, v| f.dwell_s = v)}
+            {text("edge-seed", "Seed", "seed", |f| f.seed.clone(), |f, v| f.seed = v)}
+            {text("edge-duration", "Duration (s)", "duration", |f| f.duration_s.clone(), |f, v| f.duration_s = v)}
+            <Show when=move || problems.with(|p| p.iter().any(|p| !["edges", "fogs", "devices", "queue", "report", "mobility", "seed", "duration", "serverless.keep_alive", "serverless.autoscaler"].contains(&p.field.as_str())))>
+                <ul class="problem-summary" role="alert">
+                    {move || problems.get().into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}
+                </ul>
+            </Show>
+            <button type="submit" class="button-primary">"Apply"</button>
+        </form>
+    }
+}
+
+/// The headline numbers of the run so far.
+#[component]
+fn Measurements() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let sum = move || lab.read(|s| s.run().summary());
+    let ms = |v: f64| format!("{} ms", format::trim(v, 1));
+    view! {
+        <div class="panel">
+            <h2 class="panel-title">"Measurements"</h2>
+            <dl class="stats" id="edge-stats">
+                <dt>"Tasks created"</dt>
+                <dd id="edge-created">{move || format::count(sum().created)}</dd>
+                <dt>"Completed"</dt>
+                <dd id="edge-completed">{move || format::count(sum().completed)}</dd>
+                <dt>"Dropped"</dt>
+                <dd id="edge-dropped">
+                    {move || {
+                        let s = sum();
+                        let names = edge::world::drop_reason_names();
+                        let parts: Vec<String> = names
+                            .iter()
+                            .zip(s.dropped)
+                            .filter(|(_, n)| *n > 0)
+                            .map(|(name, n)| format!("{} {name}", format::count(n)))
+                            .collect();
+                        if parts.is_empty() {
+                            "0".to_owned()
+                        } else {
+                            format!("{} ({})", format::count(s.dropped_total()), parts.join(", "))
+                        }
+                    }}
+                </dd>
+                <dt>"In progress"</dt>
+                <dd id="edge-in-progress">{move || format::count(sum().in_progress)}</dd>
+                <dt>"Latency p50 / p95 / p99"</dt>
+                <dd id="edge-latency">{move || { let s = sum(); format!("{} / {} / {}", ms(s.p50_ms), ms(s.p95_ms), ms(s.p99_ms)) }}</dd>
+                <dt>"Mean latency"</dt>
+                <dd>{move || ms(sum().mean_ms)}</dd>
+                <dt>"Deadline miss rate"</dt>
+                <dd id="edge-miss-rate">{move || format::percent(sum().miss_rate)}</dd>
+                <dt>"Cold starts"</dt>
+                <dd id="edge-cold-starts">{move || format::count(sum().cold_starts)}</dd>
+                <dt>"Busy cores: edge / fog / cloud"</dt>
+                <dd>{move || { let u = sum().utilisation; format!("{} / {} / {}", format::percent(u[Tier::Edge.index()]), format::percent(u[Tier::Fog.index()]), format::percent(u[Tier::Cloud.index()])) }}</dd>
+                <dt>"Completed on edge / fog / cloud"</dt>
+                <dd>{move || { let c = sum().completed_on; format!("{} / {} / {}", format::count(c[Tier::Edge.index()]), format::count(c[Tier::Fog.index()]), format::count(c[Tier::Cloud.index()])) }}</dd>
+                <dt>"Energy: devices / edge / fog / cloud / network"</dt>
+                <dd id="edge-energy-tiers">
+                    {move || {
+                        let e = sum().energy;
+                        let j = |v: f64| format::si(v, "J");
+                        format!(
+                            "{} / {} / {} / {} / {}",
+                            j(e.compute[Tier::Device.index()].0),
+                            j(e.compute[Tier::Edge.index()].0),
+                            j(e.compute[Tier::Fog.index()].0),
+                            j(e.compute[Tier::Cloud.index()].0),
+                            j(e.network.0)
+                        )
+                    }}
+                </dd>
+                <dt>"Cost (pay per use)"</dt>
+                <dd>{move || format!("US${}", format::trim(sum().cost_usd, 4))}</dd>
+            </dl>
+        </div>
+    }
+}
+
+/// The busiest servers now, with their load.
+#[component]
+fn Servers() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let rows = move || {
+        lab.read(|s| {
+            let mut servers = s.run().servers();
+            servers.sort_by(|a, b| {
+                let load = |v: &scenario::edge_run::ServerView| {
+                    (f64::from(v.busy) + f64::from(v.queued)) / f64::from(v.cores.max(1))
+                };
+                load(b).total_cmp(&load(a)).then(a.node.0.cmp(&b.node.0))
+            });
+            servers.truncate(8);
+            servers
+        })
+    };
+    let tier_name = |t: Tier| match t {
+        Tier::Device => "device",
+        Tier::Edge => "edge",
+        Tier::Fog => "fog",
+        Tier::Cloud => "cloud",
+    };
+    view! {
+        <div class="panel">
+            <h2 class="panel-title">"Busiest servers now"</h2>
+            <table class="mode-table edge-servers">
+                <thead>
+                    <tr>
+                        <th scope="col">"Server"</th>
+                        <th scope="col">"Tier"</th>
+                        <th scope="col">"Busy cores"</th>
+                        <th scope="col">"Queued"</th>
+                        <th scope="col">"Done"</th>
+                        <th scope="col">"Dropped"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || rows().into_iter().map(|v| {
+                        let busy = format!("{} of {}", v.busy, v.cores);
+                        view! {
+                            <tr>
+                                <th scope="row">{v.label.clone()}</th>
+                                <td>{tier_name(v.tier)}</td>
+                                <td>
+                                    <meter min="0" max=v.cores.to_string() value=v.busy.to_string() aria-label=format!("{} busy cores", v.label)></meter>
+                                    " "{busy}
+                                </td>
+                                <td>{format!("{} of {}", v.queued, v.queue_capacity)}</td>
+                                <td>{format::count(v.completed)}</td>
+                                <td>{format::count(v.dropped)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Repaints the plots when their data changed, at most four times a second while playing.
+#[derive(Default)]
+struct PlotSchedule {
+    last_key: Option<(usize, u64, i32, crate::lab::palette::Theme)>,
+    last_ms: f64,
+}
+
+fn curve_colour(curve: Curve, p: &Palette) -> (Rgb, f64) {
+    match curve {
+        Curve::MeanLatency => (p.latest, 2.5),
+        Curve::P95Latency => (p.message, 2.0),
+        Curve::Utilisation(Tier::Edge) => (p.state(0), 2.5),
+        Curve::Utilisation(Tier::Fog) => (p.state(2), 2.0),
+        Curve::Utilisation(_) => (p.state(1), 2.0),
+    }
+}
+
+impl PlotSchedule {
+    fn paint_if_due(&mut self, refs: [NodeRef<html::Canvas>; 2], lab: Lab, now_ms: f64) {
+        let Some(first) = refs[0].get_untracked() else {
+            return;
+        };
+        let theme = canvas::current_theme();
+        let Some((key, playing)) = lab.session.try_with_value(|s| {
+            let samples = s.run().samples();
+            (
+                (
+                    samples.len(),
+                    samples.last().map_or(0, |l| l.time.0) ^ s.run().end().0,
+                    first.client_width(),
+                    theme,
+                ),
+                s.mode() != Mode::Paused,
+            )
+        }) else {
+            return;
+        };
+        if self.last_key == Some(key) || (playing && now_ms - self.last_ms < 250.0) {
+            return;
+        }
+        self.last_key = Some(key);
+        self.last_ms = now_ms;
+        let charts = lab.session.with_value(|s| {
+            let (samples, end) = (s.run().samples(), s.run().end());
+            [
+                plot_data::latency(samples, end),
+                plot_data::utilisation(samples, end),
+            ]
+        });
+        for (r, chart) in refs.iter().zip(&charts) {
+            if let Some(canvas) = r.get_untracked() {
+                crate::lab::plot::draw_lines(&canvas, chart, theme, curve_colour);
+            }
+        }
+    }
+}
+
+/// Latency and utilisation over time.
+#[component]
+fn Plots(refs: [NodeRef<html::Canvas>; 2]) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let last = move || lab.read(|s| s.run().samples().last().copied());
+    let [latency, utilisation] = refs;
+    view! {
+        <div class="crdt-plots">
+            <figure class="panel plot">
+                <h2 class="panel-title">"Latency"</h2>
+                <canvas class="plot-canvas" node_ref=latency role="img"
+                    aria-label="Plot of the mean and 95th percentile latency of the tasks completed in each sampling window, over simulated time."
+                    aria-describedby="edge-plot-latency"></canvas>
+                <figcaption>
+                    <ul class="lab-legend" aria-label="Curves">
+                        <li><span class="mark mark-informed" aria-hidden="true"></span>"mean"</li>
+                        <li><span class="mark mark-sent" aria-hidden="true"></span>"95th percentile"</li>
+                    </ul>
+                    <p class="hint" id="edge-plot-latency">
+                        {move || last().map_or_else(String::new, |s| match (s.window_mean_ms, s.window_p95_ms) {
+                            (Some(m), Some(p)) => format!("At {}: mean {} ms, 95th percentile {} ms.", format::time_ns(s.time.0), format::trim(m, 1), format::trim(p, 1)),
+                            _ => format!("At {}: no task completed in the last window.", format::time_ns(s.time.0)),
+                        })}
+                    </p>
+                </figcaption>
+            </figure>
+            <figure class="panel plot">
+                <h2 class="panel-title">"Busy cores per tier"</h2>
+                <canvas class="plot-canvas" node_ref=utilisation role="img"
+                    aria-label="Plot of the busy share of edge, fog and cloud cores over simulated time."
+                    aria-describedby="edge-plot-utilisation"></canvas>
+                <figcaption>
+                    <ul class="lab-legend" aria-label="Curves">
+                        <li><span class="mark mark-line state-0" aria-hidden="true"></span>"edge"</li>
+                        <li><span class="mark mark-line state-2" aria-hidden="true"></span>"fog"</li>
+                        <li><span class="mark mark-line state-1" aria-hidden="true"></span>"cloud"</li>
+                    </ul>
+                    <p class="hint" id="edge-plot-utilisation">
+                        {move || last().map_or_else(String::new, |s| format!(
+                            "At {}: edge {}, fog {}, cloud {} of cores busy.",
+                            format::time_ns(s.time.0),
+                            format::percent(s.utilisation[Tier::Edge.index()]),
+                            format::percent(s.utilisation[Tier::Fog.index()]),
+                            format::percent(s.utilisation[Tier::Cloud.index()]),
+                        ))}
+                    </p>
+                </figcaption>
+            </figure>
+        </div>
+    }
+}
+
+/// Compare mode: every policy on this workload across seeds, in a table with 95 % confidence
+/// intervals and a latency–energy scatter with the Pareto front; a point or row opens that run.
+#[component]
+fn ComparePanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let compare = expect_context::<Compare>();
+    let seeds = RwSignal::new("5".to_owned());
+    let running = move || {
+        compare.version.track();
+        compare.job.with_value(|j| j.is_some())
+    };
+    let progress = move || {
+        compare.version.track();
+        compare.job.with_value(|j| {
+            j.as_ref()
+                .map(|j| (j.progress(), j.finished_runs(), j.total_runs()))
+        })
+    };
+    let start = move |_| {
+        let n = match seeds.get_untracked().trim().parse::<usize>() {
+            Ok(n) => n,
+            Err(_) => {
+                compare.said.set(format!(
+                    "The number of seeds must be a whole number between 1 and {MAX_COMPARE_SEEDS}."
+                ));
+                return;
+            }
+        };
+        let scenario = lab.session.with_value(|s| s.scenario().clone());
+        match CompareJob::new(&scenario, n) {
+            Ok(job) => {
+                compare.job.set_value(Some(job));
+                compare.result.set(None);
+                compare.said.set(format!(
+                    "Comparing {} policies on {n} seed{}…",
+                    Policy::ALL.len(),
+                    if n == 1 { "" } else { "s" }
+                ));
+                compare.version.update(|v| *v += 1);
+            }
+            Err(message) => compare.said.set(message),
+        }
+    };
+    let cancel = move |_| {
+        compare.job.set_value(None);
+        compare.said.set("Comparison cancelled.".into());
+        compare.version.update(|v| *v += 1);
+    };
+    let open = move |policy: Policy| {
+        let scenario = lab
+            .session
+            .with_value(|s| with_policy(s.scenario(), policy));
+        if lab.load(&scenario).is_ok() {
+            lab.status
+                .set(format!("Opened the run under {}.", policy_name(policy)));
+        }
+    };
+    view! {
+        <section class="panel edge-compare" aria-labelledby="edge-compare-title">
+            <h2 class="panel-title" id="edge-compare-title">"Compare every policy"</h2>
+            <p class="hint">
+                "Runs this workload under each of the nine policies for several seeds (this scenario's seed and the next ones), in the background while you watch, and shows means with 95 % confidence intervals."
+            </p>
+            <div class="button-row">
+                <label for="edge-compare-seeds">"Seeds"</label>
+                <input id="edge-compare-seeds" class="short" type="number" min="1" max=MAX_COMPARE_SEEDS.to_string()
+                    prop:value=move || seeds.get() on:input=move |ev| seeds.set(event_target_value(&ev))/>
+                <button type="button" on:click=start disabled=running>"Run comparison"</button>
+                <Show when=running>
+                    <button type="button" on:click=cancel>"Cancel"</button>
+                </Show>
+            </div>
+            <Show when=move || progress().is_some()>
+                <div class="edge-progress">
+                    <label for="edge-compare-progress">"Comparison progress"</label>
+                    <progress id="edge-compare-progress" max="1" value=move || progress().map_or(0.0, |p| p.0).to_string()></progress>
+                    <span>{move || progress().map_or_else(String::new, |(_, done, total)| format!("{done} of {total} runs"))}</span>
+                </div>
+            </Show>
+            <p class="hint" role="status" id="edge-compare-status">{move || compare.said.get()}</p>
+            {move || compare.result.get().map(|c| view! { <CompareResult comparison=c open=open /> })}
+        </section>
+    }
+}
+
+/// The comparison's table and scatter.
+#[component]
+fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static) -> impl IntoView {
+    let ci = |m: &edge::compare::MeanCi, f: &dyn Fn(f64) -> String| {
+        if m.n > 1 {
+            format!("{} ± {}", f(m.mean), f(m.half_width))
+        } else {
+            f(m.mean)
+        }
+    };
+    let rows = comparison.rows.clone();
+    // The scatter: latency (x) against energy (y), both from zero to a round number above the
+    // largest mean, in a 100 × 60 viewBox with margins.
+    let max_ms = crate::lab::plot_data::nice_ceiling(
+        rows.iter().map(|r| r.mean_ms.mean).fold(0.0, f64::max),
+    );
+    let max_j = crate::lab::plot_data::nice_ceiling(
+        rows.iter().map(|r| r.energy_j.mean).fold(0.0, f64::max),
+    );
+    let (x0, x1, y0, y1) = (14.0, 96.0, 52.0, 4.0);
+    let sx = move |v: f64| x0 + (x1 - x0) * v / max_ms;
+    let sy = move |v: f64| y0 + (y1 - y0) * v / max_j;
+    let mut front: Vec<(f64, f64)> = rows
+        .iter()
+        .filter(|r| r.pareto)
+        .map(|r| (sx(r.mean_ms.mean), sy(r.energy_j.mean)))
+        .collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let front_path = front
+        .iter()
+        .map(|(x, y)| format!("{x:.2},{y:.2}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <table class="mode-table edge-compare-table">
+            <caption>"Means over the seeds, ± the half-width of the 95 % confidence interval (Student's t). ★: on the latency–energy Pareto front."</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Policy"</th>
+                    <th scope="col">"Mean latency"</th>
+                    <th scope="col">"p95 latency"</th>
+                    <th scope="col">"Deadline misses"</th>
+                    <th scope="col">"Dropped"</th>
+                    <th scope="col">"Energy"</th>
+                    <th scope="col">"Cold starts"</th>
+                    <th scope="col">"Cost"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows.iter().map(|r| {
+                    let policy = r.policy;
+                    view! {
+                        <tr class:pareto=r.pareto>
+                            <th scope="row">
+                                <button type="button" class="button-link" on:click=move |_| open(policy)
+                                    title="Open this run">
+                                    {policy_name(policy)}{if r.pareto { " ★" } else { "" }}
+                                </button>
+                            </th>
+                            <td>{ci(&r.mean_ms, &|v| format!("{} ms", format::trim(v, 1)))}</td>
+                            <td>{ci(&r.p95_ms, &|v| format!("{} ms", format::trim(v, 1)))}</td>
+                            <td>{ci(&r.miss_rate, &|v| format::percent(v))}</td>
+                            <td>{ci(&r.dropped, &|v| format::trim(v, 1))}</td>
+                            <td>{ci(&r.energy_j, &|v| format::si(v, "J"))}</td>
+                            <td>{ci(&r.cold_starts, &|v| format::trim(v, 1))}</td>
+                            <td>{ci(&r.cost_usd, &|v| format!("US${}", format::trim(v, 4)))}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <figure class="edge-scatter">
+            <svg viewBox="0 0 100 60" role="group" aria-label="Mean latency against energy, one point per policy; the line joins the Pareto front.">
+                <line class="axis" x1=x0 y1=y0 x2=x1 y2=y0></line>
+                <line class="axis" x1=x0 y1=y0 x2=x0 y2=y1></line>
+                <text class="axis-label" x=(x0 + x1) / 2.0 y="59" text-anchor="middle">{format!("mean latency (ms), 0 – {}", format::trim(max_ms, 0))}</text>
+                <text class="axis-label" x="4" y=(y0 + y1) / 2.0 text-anchor="middle" transform=format!("rotate(-90 4 {})", (y0 + y1) / 2.0)>{format!("energy, 0 – {}", format::si(max_j, "J"))}</text>
+                <polyline class="pareto-front" points=front_path></polyline>
+                {rows.iter().map(|r| {
+                    let policy = r.policy;
+                    let (x, y) = (sx(r.mean_ms.mean), sy(r.energy_j.mean));
+                    let label = format!(
+                        "{}: {} ms, {}{}. Open this run.",
+                        policy_name(policy),
+                        format::trim(r.mean_ms.mean, 1),
+                        format::si(r.energy_j.mean, "J"),
+                        if r.pareto { ", on the Pareto front" } else { "" }
+                    );
+                    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" || ev.key() == " " {
+                            ev.prevent_default();
+                            open(policy);
+                        }
+                    };
+                    let title = label.clone();
+                    view! {
+                        <g class="point" class:pareto=r.pareto tabindex="0" role="button" aria-label=label
+                            on:click=move |_| open(policy) on:keydown=on_key>
+                            <title>{title}</title>
+                            {if r.pareto {
+                                view! { <rect x=x - 1.6 y=y - 1.6 width="3.2" height="3.2"></rect> }.into_any()
+                            } else {
+                                view! { <circle cx=x cy=y r="1.4"></circle> }.into_any()
+                            }}
+                            <text x=x + 2.2 y=y + 1.0>{policy.key()}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption class="hint">"Squares joined by the line are on the Pareto front: no other policy is both faster and more frugal. Click or press Enter on a point to open that run."</figcaption>
+        </figure>
+    }
+}
+
+/// What the policy does, the cold-start trade-off, and what the view shows.
+#[component]
+fn Explainer() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let policy = move || {
+        lab.read(|s| match &s.scenario().lab {
+            scenario::scenario::Lab::Edge(e) => e.policy,
+            _ => Policy::NearestEdge,
+        })
+    };
+    view! {
+        <div class="panel explainer">
+            <h2 class="panel-title">"What is going on"</h2>
+            <h3>{move || policy_name(policy())}</h3>
+            <p>{move || policy_text(policy()).does}</p>
+            <p>{move || policy_text(policy()).trade_off}</p>
+            <h3>"Cold starts and keep-alive"</h3>
+            <p>{explain::COLD_START}</p>
+            <h3>"The view"</h3>
+            <p>{explain::VIEW}</p>
+        </div>
+    }
+}
