@@ -51,8 +51,14 @@ fn run(name: &str, config: &EdgeConfig, secs: u64) {
         m.created,
         m.completed,
     );
-    println!("RESULT tasks_per_second_{name} {:.0}", m.completed as f64 / wall);
-    println!("RESULT events_per_second_{name} {:.0}", events as f64 / wall);
+    println!(
+        "RESULT tasks_per_second_{name} {:.0}",
+        m.completed as f64 / wall
+    );
+    println!(
+        "RESULT events_per_second_{name} {:.0}",
+        events as f64 / wall
+    );
     println!("RESULT wall_seconds_{name} {wall:.3}");
     println!("RESULT longest_slice_ms_{name} {:.1}", longest * 1e3);
 }

@@ -45,12 +45,9 @@ pub fn run() -> Result<(), String> {
         ));
         let wasm = wasm(&package)?;
         announce(&format!("bench: crates/{dir}: WebAssembly / native"));
-        for (name, native_value) in native
-            .iter()
-            .filter(|(k, _)| {
-                k.starts_with("events_per_second_") || k.starts_with("tasks_per_second_")
-            })
-        {
+        for (name, native_value) in native.iter().filter(|(k, _)| {
+            k.starts_with("events_per_second_") || k.starts_with("tasks_per_second_")
+        }) {
             match wasm.get(name) {
                 Some(w) if *native_value > 0.0 => {
                     println!("    {name}: {:.2} × native", w / native_value)
