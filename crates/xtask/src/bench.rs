@@ -5,7 +5,8 @@
 //!
 //! Each `crates/*/examples/bench.rs` runs natively (profile `bench-native`), then compiled to
 //! `wasm32-wasip1` under Node's WASI; lines `RESULT <name> <value>` from both runs are paired and
-//! the WASM/native ratio of every `events_per_second_*` figure is printed.
+//! the WASM/native ratio of every `events_per_second_*` and `tasks_per_second_*` figure is
+//! printed.
 
 use crate::shell::{announce, cargo, command, crates_with, exec, package_name, root};
 use std::collections::BTreeMap;
@@ -44,10 +45,9 @@ pub fn run() -> Result<(), String> {
         ));
         let wasm = wasm(&package)?;
         announce(&format!("bench: crates/{dir}: WebAssembly / native"));
-        for (name, native_value) in native
-            .iter()
-            .filter(|(k, _)| k.starts_with("events_per_second_"))
-        {
+        for (name, native_value) in native.iter().filter(|(k, _)| {
+            k.starts_with("events_per_second_") || k.starts_with("tasks_per_second_")
+        }) {
             match wasm.get(name) {
                 Some(w) if *native_value > 0.0 => {
                     println!("    {name}: {:.2} × native", w / native_value)

@@ -62,7 +62,7 @@ fn assert_parts_sum(ledger: &EnergyLedger, at: SimTime) {
     let t = ledger.totals(at);
     let nodes = ledger.nodes(at);
     let node_sum: Joules = nodes.iter().map(|n| n.total).sum();
-    let idle_sum: Joules = nodes.iter().map(|n| n.idle).sum();
+    let idle_sum: Joules = nodes.iter().map(|n| n.idle + n.dynamic).sum();
     let msg_sum: Joules = ledger.messages().iter().map(|m| m.energy).sum();
     assert!(close(t.total.0, node_sum.0), "{t:?} vs {node_sum}");
     assert!(close(t.total.0, (idle_sum + msg_sum).0), "{t:?}");
@@ -162,4 +162,45 @@ proptest! {
         prop_assert_eq!(t.messages, counters.total.sent.messages + counters.duplicated);
         assert_parts_sum(&ledger, end);
     }
+}
+
+/// A node that reports its own idle power at start and 10 W above idle from 1 s to 3 s.
+#[derive(Clone, Debug)]
+struct Reporter;
+
+impl Node for Reporter {
+    type Msg = Ping;
+    type Timer = u8;
+    fn on_start(&mut self, ctx: &mut Ctx<'_, Ping, u8>) {
+        ctx.metric(energy::IDLE_POWER_METRIC, 4.0);
+        ctx.set_timer(SimDuration::from_secs(1), 1);
+        ctx.set_timer(SimDuration::from_secs(3), 0);
+    }
+    fn on_message(&mut self, _: &mut Ctx<'_, Ping, u8>, _: NodeId, _: Ping) {}
+    fn on_timer(&mut self, ctx: &mut Ctx<'_, Ping, u8>, t: u8) {
+        ctx.metric(energy::DYNAMIC_POWER_METRIC, 10.0 * f64::from(t));
+    }
+}
+
+#[test]
+fn reported_idle_and_dynamic_power_are_integrated_as_steps() {
+    let cfg = SimConfig::new(1, Topology::line(2).unwrap());
+    let mut sim = Sim::new(cfg, |_| Reporter).unwrap();
+    // The configured idle power (2 W) is replaced by the reported 4 W.
+    let mut ledger = EnergyLedger::new(config(Some(Watts(2.0))));
+    // Half-way through the busy period the open step counts up to then.
+    sim.run_until(SimTime::from_secs(2), &mut ledger);
+    assert!(close(
+        ledger.node(NodeId(0), SimTime::from_secs(2)).dynamic.0,
+        10.0
+    ));
+    let end = SimTime::from_secs(5);
+    sim.run_until(end, &mut ledger);
+    let n = ledger.node(NodeId(0), end);
+    assert!(close(n.idle.0, 4.0 * 5.0), "{n:?}");
+    assert!(close(n.dynamic.0, 10.0 * 2.0), "{n:?}");
+    assert_parts_sum(&ledger, end);
+    let t = ledger.totals(end);
+    assert!(close(t.dynamic.0, 2.0 * 20.0));
+    assert!(close(t.total.0, 2.0 * (20.0 + 20.0)));
 }
