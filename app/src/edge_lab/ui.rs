@@ -178,7 +178,7 @@ pub fn EdgeLab(
                     <figcaption>
                         <span class="lab-caption">
                             {move || lab.read(|s| format!(
-                                "{} tasks or results on the wire. Click a server to select it.",
+                                "{} tasks or results on the wire. Click a server to see it ringed; the busiest servers are listed below.",
                                 format::count(crate::lab::live::LiveRun::in_flight_count(s.run()))
                             ))}
                         </span>
@@ -190,7 +190,6 @@ pub fn EdgeLab(
                             <li><span class="mark mark-latest" aria-hidden="true"></span>"filled: computing"</li>
                             <li><span class="mark mark-message" aria-hidden="true"></span>"task or result on the wire"</li>
                             <li><span class="mark mark-load" aria-hidden="true"></span>"bar: busy cores, then queue"</li>
-                            <li><span class="mark mark-crashed" aria-hidden="true">"✕"</span>"crashed"</li>
                         </ul>
                         <Show when=is_city>
                             <p class="hint provenance">
@@ -199,22 +198,6 @@ pub fn EdgeLab(
                         </Show>
                     </figcaption>
                 </figure>
-                <div class="lab-actions" role="group" aria-label="Act now">
-                    <h2 class="panel-title">"Act now"</h2>
-                    <div class="button-row">
-                        <panels::FaultButtons lab=lab name=|n| format!("node {}", n.0) />
-                    </div>
-                    <p class="hint" role="status">
-                        {move || {
-                            let said = lab.status.get();
-                            if said.is_empty() {
-                                "Click a server to select it, then crash it and watch the policy route around it (or not). Everything you do is recorded and replayed by Share.".to_owned()
-                            } else {
-                                said
-                            }
-                        }}
-                    </p>
-                </div>
                 <Plots refs=plot_refs />
                 <Servers />
                 <ComparePanel />
@@ -367,19 +350,22 @@ fn Editor() -> impl IntoView {
                 </select>
                 <p class="hint">"Changing the policy restarts the run with the same workload and seed."</p>
             </div>
-            <fieldset class="field">
-                <legend>"Where"</legend>
-                <label class="inline">
-                    <input type="radio" name="edge-place" prop:checked=move || form.with(|f| f.place == Place::Synthetic)
-                        on:change=move |_| form.update(|f| { f.place = Place::Synthetic; })/>
-                    "Synthetic tiers"
-                </label>
-                <label class="inline">
-                    <input type="radio" name="edge-place" prop:checked=move || form.with(|f| f.place == Place::Melbourne)
-                        on:change=move |_| form.update(|f| { f.place = Place::Melbourne; if f.devices.trim() == "40" { f.devices = "816".into(); } })/>
-                    "Melbourne CBD (125 base stations)"
-                </label>
-            </fieldset>
+            <div class="field">
+                <label for="edge-place">"Layout"</label>
+                <select id="edge-place" on:change=move |ev| {
+                    let melbourne = event_target_value(&ev) == "melbourne";
+                    form.update(|f| {
+                        f.place = if melbourne { Place::Melbourne } else { Place::Synthetic };
+                        if melbourne && f.devices.trim() == "40" {
+                            f.devices = "816".into();
+                        }
+                    });
+                    refreshed.update(|v| *v += 1);
+                }>
+                    <option value="synthetic" selected=move || form.with(|f| f.place == Place::Synthetic)>"Synthetic tiers"</option>
+                    <option value="melbourne" selected=move || form.with(|f| f.place == Place::Melbourne)>"Melbourne CBD (125 base stations)"</option>
+                </select>
+            </div>
             <Show when=move || form.with(|f| f.place == Place::Synthetic)>
                 {text("edge-edges", "Edge servers", "edges", |f| f.edges.clone(), |f, v| f.edges = v)}
             </Show>
@@ -450,36 +436,55 @@ fn Measurements() -> impl IntoView {
                 </dd>
                 <dt>"In progress"</dt>
                 <dd id="edge-in-progress">{move || format::count(sum().in_progress)}</dd>
-                <dt>"Latency p50 / p95 / p99"</dt>
-                <dd id="edge-latency">{move || { let s = sum(); format!("{} / {} / {}", ms(s.p50_ms), ms(s.p95_ms), ms(s.p99_ms)) }}</dd>
+                <dt>"Latency p50, p95, p99"</dt>
+                <dd id="edge-latency">{move || { let s = sum(); format!("{}, {}, {}", ms(s.p50_ms), ms(s.p95_ms), ms(s.p99_ms)) }}</dd>
                 <dt>"Mean latency"</dt>
                 <dd>{move || ms(sum().mean_ms)}</dd>
                 <dt>"Deadline miss rate"</dt>
                 <dd id="edge-miss-rate">{move || format::percent(sum().miss_rate)}</dd>
                 <dt>"Cold starts"</dt>
                 <dd id="edge-cold-starts">{move || format::count(sum().cold_starts)}</dd>
-                <dt>"Busy cores: edge / fog / cloud"</dt>
-                <dd>{move || { let u = sum().utilisation; format!("{} / {} / {}", format::percent(u[Tier::Edge.index()]), format::percent(u[Tier::Fog.index()]), format::percent(u[Tier::Cloud.index()])) }}</dd>
-                <dt>"Completed on edge / fog / cloud"</dt>
-                <dd>{move || { let c = sum().completed_on; format!("{} / {} / {}", format::count(c[Tier::Edge.index()]), format::count(c[Tier::Fog.index()]), format::count(c[Tier::Cloud.index()])) }}</dd>
-                <dt>"Energy: devices / edge / fog / cloud / network"</dt>
-                <dd id="edge-energy-tiers">
-                    {move || {
-                        let e = sum().energy;
-                        let j = |v: f64| format::si(v, "J");
-                        format!(
-                            "{} / {} / {} / {} / {}",
-                            j(e.compute[Tier::Device.index()].0),
-                            j(e.compute[Tier::Edge.index()].0),
-                            j(e.compute[Tier::Fog.index()].0),
-                            j(e.compute[Tier::Cloud.index()].0),
-                            j(e.network.0)
-                        )
-                    }}
-                </dd>
                 <dt>"Cost (pay per use)"</dt>
                 <dd>{move || format!("US${}", format::trim(sum().cost_usd, 4))}</dd>
             </dl>
+            <table class="mode-table edge-tiers">
+                <caption>"Per tier, so far"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Tier"</th>
+                        <th scope="col">"Busy cores"</th>
+                        <th scope="col">"Ran"</th>
+                        <th scope="col">"Energy"</th>
+                    </tr>
+                </thead>
+                <tbody id="edge-tier-rows">
+                    {move || {
+                        let s = sum();
+                        Tier::ALL
+                            .into_iter()
+                            .map(|t| {
+                                let i = t.index();
+                                let busy = if t == Tier::Device { "–".to_owned() } else { format::percent(s.utilisation[i]) };
+                                let ran = if t == Tier::Device { "–".to_owned() } else { format::count(s.completed_on[i]) };
+                                view! {
+                                    <tr>
+                                        <th scope="row">{t.name()}</th>
+                                        <td>{busy}</td>
+                                        <td>{ran}</td>
+                                        <td>{format::si(s.energy.compute[i].0, "J")}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                    <tr>
+                        <th scope="row">"network"</th>
+                        <td>"–"</td>
+                        <td>"–"</td>
+                        <td>{move || format::si(sum().energy.network.0, "J")}</td>
+                    </tr>
+                </tbody>
+            </table>
         </div>
     }
 }
@@ -501,15 +506,10 @@ fn Servers() -> impl IntoView {
             servers
         })
     };
-    let tier_name = |t: Tier| match t {
-        Tier::Device => "device",
-        Tier::Edge => "edge",
-        Tier::Fog => "fog",
-        Tier::Cloud => "cloud",
-    };
     view! {
         <div class="panel">
             <h2 class="panel-title">"Busiest servers now"</h2>
+            <div class="table-scroll">
             <table class="mode-table edge-servers">
                 <thead>
                     <tr>
@@ -527,7 +527,7 @@ fn Servers() -> impl IntoView {
                         view! {
                             <tr>
                                 <th scope="row">{v.label.clone()}</th>
-                                <td>{tier_name(v.tier)}</td>
+                                <td>{v.tier.name()}</td>
                                 <td>
                                     <meter min="0" max=v.cores.to_string() value=v.busy.to_string() aria-label=format!("{} busy cores", v.label)></meter>
                                     " "{busy}
@@ -540,6 +540,7 @@ fn Servers() -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </div>
     }
 }
