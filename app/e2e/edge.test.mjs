@@ -87,7 +87,7 @@ test('compare every policy across seeds; a point of the scatter opens its run', 
   await screenshot(page, 'edge-compare-light-1400x900');
   await screenshot(page, 'edge-compare-dark-1400x900', { colorScheme: 'dark' });
   await assertAxeClean(page, 'edge compare');
-  const point = page.getByRole('button', { name: /^Cloud only: .*Open this run/ });
+  const point = page.getByRole('button', { name: /^cloud-only: Cloud only, .*Open this run/ });
   await point.focus();
   await page.keyboard.press('Enter');
   assert.equal(await page.getByLabel('Placement policy').inputValue(), 'cloud-only');

@@ -750,17 +750,20 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
         }
     };
     let rows = comparison.rows.clone();
-    // The scatter: latency (x) against energy (y), both from zero to a round number above the
-    // largest mean, in a 100 × 60 viewBox with margins.
-    let max_ms = crate::lab::plot_data::nice_ceiling(
-        rows.iter().map(|r| r.mean_ms.mean).fold(0.0, f64::max),
-    );
-    let max_j = crate::lab::plot_data::nice_ceiling(
-        rows.iter().map(|r| r.energy_j.mean).fold(0.0, f64::max),
-    );
-    let (x0, x1, y0, y1) = (14.0, 96.0, 52.0, 4.0);
-    let sx = move |v: f64| x0 + (x1 - x0) * v / max_ms;
-    let sy = move |v: f64| y0 + (y1 - y0) * v / max_j;
+    // The scatter: latency (x) against energy (y), each axis spanning the policies' means with
+    // a tenth of their range as margin (policies often differ by a few per cent in energy, which
+    // an axis from zero would hide), in a 100 × 60 viewBox.
+    let span = |values: Vec<f64>| {
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let pad = ((hi - lo) * 0.1).max(hi.abs() * 0.01).max(1e-9);
+        (lo - pad, hi + pad)
+    };
+    let (lo_ms, hi_ms) = span(rows.iter().map(|r| r.mean_ms.mean).collect());
+    let (lo_j, hi_j) = span(rows.iter().map(|r| r.energy_j.mean).collect());
+    let (x0, x1, y0, y1) = (14.0, 80.0, 52.0, 4.0);
+    let sx = move |v: f64| x0 + (x1 - x0) * (v - lo_ms) / (hi_ms - lo_ms);
+    let sy = move |v: f64| y0 + (y1 - y0) * (v - lo_j) / (hi_j - lo_j);
     let mut front: Vec<(f64, f64)> = rows
         .iter()
         .filter(|r| r.pareto)
@@ -773,6 +776,7 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
         .collect::<Vec<_>>()
         .join(" ");
     view! {
+        <div class="table-scroll">
         <table class="mode-table edge-compare-table">
             <caption>"Means over the seeds, ± the half-width of the 95 % confidence interval (Student's t). ★: on the latency–energy Pareto front."</caption>
             <thead>
@@ -810,18 +814,20 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
         <figure class="edge-scatter">
             <svg viewBox="0 0 100 60" role="group" aria-label="Mean latency against energy, one point per policy; the line joins the Pareto front.">
                 <line class="axis" x1=x0 y1=y0 x2=x1 y2=y0></line>
                 <line class="axis" x1=x0 y1=y0 x2=x0 y2=y1></line>
-                <text class="axis-label" x=(x0 + x1) / 2.0 y="59" text-anchor="middle">{format!("mean latency (ms), 0 – {}", format::trim(max_ms, 0))}</text>
-                <text class="axis-label" x="4" y=(y0 + y1) / 2.0 text-anchor="middle" transform=format!("rotate(-90 4 {})", (y0 + y1) / 2.0)>{format!("energy, 0 – {}", format::si(max_j, "J"))}</text>
+                <text class="axis-label" x=(x0 + x1) / 2.0 y="59" text-anchor="middle">{format!("mean latency, {} – {} ms", format::trim(lo_ms.max(0.0), 0), format::trim(hi_ms, 0))}</text>
+                <text class="axis-label" x="4" y=(y0 + y1) / 2.0 text-anchor="middle" transform=format!("rotate(-90 4 {})", (y0 + y1) / 2.0)>{format!("energy, {} – {}", format::si(lo_j.max(0.0), "J"), format::si(hi_j, "J"))}</text>
                 <polyline class="pareto-front" points=front_path></polyline>
                 {rows.iter().map(|r| {
                     let policy = r.policy;
                     let (x, y) = (sx(r.mean_ms.mean), sy(r.energy_j.mean));
                     let label = format!(
-                        "{}: {} ms, {}{}. Open this run.",
+                        "{}: {}, {} ms, {}{}. Open this run.",
+                        policy.key(),
                         policy_name(policy),
                         format::trim(r.mean_ms.mean, 1),
                         format::si(r.energy_j.mean, "J"),
