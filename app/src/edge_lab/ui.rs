@@ -775,6 +775,18 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
         .map(|(x, y)| format!("{x:.2},{y:.2}"))
         .collect::<Vec<_>>()
         .join(" ");
+    let label_y = label_rows(
+        &rows
+            .iter()
+            .map(|r| {
+                (
+                    sx(r.mean_ms.mean),
+                    sy(r.energy_j.mean),
+                    r.policy.key().len(),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     view! {
         <div class="table-scroll">
         <table class="mode-table edge-compare-table">
@@ -822,7 +834,7 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
                 <text class="axis-label" x=(x0 + x1) / 2.0 y="59" text-anchor="middle">{format!("mean latency, {} – {} ms", format::trim(lo_ms.max(0.0), 0), format::trim(hi_ms, 0))}</text>
                 <text class="axis-label" x="4" y=(y0 + y1) / 2.0 text-anchor="middle" transform=format!("rotate(-90 4 {})", (y0 + y1) / 2.0)>{format!("energy, {} – {}", format::si(lo_j.max(0.0), "J"), format::si(hi_j, "J"))}</text>
                 <polyline class="pareto-front" points=front_path></polyline>
-                {rows.iter().map(|r| {
+                {rows.iter().zip(label_y).map(|(r, ly)| {
                     let policy = r.policy;
                     let (x, y) = (sx(r.mean_ms.mean), sy(r.energy_j.mean));
                     let label = format!(
@@ -849,13 +861,56 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
                             } else {
                                 view! { <circle cx=x cy=y r="1.4"></circle> }.into_any()
                             }}
-                            <text x=x + 2.2 y=y + 1.0>{policy.key()}</text>
+                            <text x=x + 2.2 y=ly + 1.0>{policy.key()}</text>
                         </g>
                     }
                 }).collect_view()}
             </svg>
             <figcaption class="hint">"Squares joined by the line are on the Pareto front: no other policy is both faster and more frugal. Click or press Enter on a point to open that run."</figcaption>
         </figure>
+    }
+}
+
+/// Where each point's label goes (its y), so labels of nearby points do not overlap: labels
+/// are placed from the top, each moved down below any earlier one whose box it would cross.
+/// `points` are `(x, y, label characters)` in the scatter's units (2.2-unit text, about 1.2
+/// units per character).
+fn label_rows(points: &[(f64, f64, usize)]) -> Vec<f64> {
+    const LINE: f64 = 2.6;
+    const CHAR: f64 = 1.2;
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| points[a].1.total_cmp(&points[b].1).then(a.cmp(&b)));
+    let mut placed: Vec<(f64, f64, f64)> = Vec::new(); // (x from, x to, y)
+    let mut out = vec![0.0; points.len()];
+    for i in order {
+        let (x, mut y, chars) = points[i];
+        let (from, to) = (x + 2.2, x + 2.2 + chars as f64 * CHAR);
+        while let Some(&(_, _, other)) = placed
+            .iter()
+            .find(|&&(a, b, other)| a < to && from < b && (other - y).abs() < LINE)
+        {
+            y = other + LINE;
+        }
+        placed.push((from, to, y));
+        out[i] = y;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nearby_labels_are_moved_apart_and_far_ones_stay() {
+        let ys = super::label_rows(&[
+            (10.0, 20.0, 8),
+            (10.5, 20.5, 8),
+            (60.0, 20.0, 8),
+            (10.0, 40.0, 4),
+        ]);
+        assert_eq!(ys[0], 20.0);
+        assert!(ys[1] >= 22.6, "moved below the first: {ys:?}");
+        assert_eq!(ys[2], 20.0, "far to the right: stays");
+        assert_eq!(ys[3], 40.0, "far below: stays");
     }
 }
 
