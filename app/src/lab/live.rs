@@ -1,8 +1,9 @@
 //! What the shared lab machinery (session, driver, transport) needs from a lab's live run, so
 //! every lab gets the same play/pause/step/seek, pacing and share behaviour.
 
+use crate::lab::compare::{Better, Metric, Unit};
 use crate::lab::scene::{self, Knowledge, NodeLook};
-use scenario::scenario::{Lab, ScenarioError, TopologyKind};
+use scenario::scenario::{Action, ActionKind, Lab, ScenarioError, TopologyKind};
 use scenario::{BroadcastRun, CrdtRun, Scenario};
 use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
 
@@ -54,6 +55,55 @@ pub trait LiveRun: Sized + Clone {
     fn energy(&self) -> &energy::EnergyLedger;
     /// The run's curves as CSV.
     fn metrics_csv(&self) -> String;
+    /// The headline numbers a fork is compared on.
+    fn metrics(&self) -> Vec<Metric>;
+    /// Records and schedules an action at the current moment (what a fork repeats of the
+    /// original's actions while they are compared).
+    fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError>;
+}
+
+/// The action log of a scenario (empty for a lab without one).
+pub fn actions_of(scenario: &Scenario) -> &[Action] {
+    match &scenario.lab {
+        Lab::Broadcast(b) => &b.actions,
+        Lab::Crdt(c) => &c.actions,
+        Lab::Energy(_) => &[],
+    }
+}
+
+/// The message totals and energy every lab's run is compared on.
+fn traffic_and_energy(
+    counters: &sim::Counters,
+    energy: &energy::EnergyLedger,
+    now: SimTime,
+) -> [Metric; 4] {
+    let t = &counters.total;
+    [
+        Metric::new(
+            "Messages sent",
+            t.sent.messages as f64,
+            Unit::Count,
+            Better::Lower,
+        ),
+        Metric::new(
+            "Bytes sent",
+            t.sent.bytes as f64,
+            Unit::Bytes,
+            Better::Lower,
+        ),
+        Metric::new(
+            "Messages dropped",
+            t.dropped.messages as f64,
+            Unit::Count,
+            Better::Lower,
+        ),
+        Metric::new(
+            "Energy (ledger total)",
+            energy.totals(now).total.0,
+            Unit::Joules,
+            Better::Lower,
+        ),
+    ]
 }
 
 impl LiveRun for BroadcastRun {
@@ -115,6 +165,46 @@ impl LiveRun for BroadcastRun {
     }
     fn metrics_csv(&self) -> String {
         crate::lab::export::broadcast_csv(self.samples())
+    }
+    fn metrics(&self) -> Vec<Metric> {
+        let report = self.stats().report();
+        let ns = |d: Option<sim::SimDuration>| d.map(|d| d.0 as f64);
+        let mut out = vec![
+            Metric::new(
+                "Reach (node, update) pairs",
+                report.reached_fraction,
+                Unit::Fraction,
+                Better::Higher,
+            ),
+            Metric::new(
+                "Updates that reached every node",
+                report.complete_updates as f64,
+                Unit::Count,
+                Better::Higher,
+            ),
+            Metric::maybe(
+                "Time to reach all, median",
+                ns(report.time_to_all_p50),
+                Unit::Nanoseconds,
+                Better::Lower,
+                "not reached",
+            ),
+            Metric::new(
+                "Messages delivered",
+                self.counters().total.delivered.messages as f64,
+                Unit::Count,
+                Better::Neither,
+            ),
+        ];
+        out.extend(traffic_and_energy(
+            self.counters(),
+            self.energy(),
+            self.now(),
+        ));
+        out
+    }
+    fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError> {
+        BroadcastRun::act_now(self, kind)
     }
 }
 
@@ -189,5 +279,47 @@ impl LiveRun for CrdtRun {
     }
     fn metrics_csv(&self) -> String {
         crate::lab::export::crdt_csv(self.samples())
+    }
+    fn metrics(&self) -> Vec<Metric> {
+        let report = self.report();
+        let chosen = scenario::crdt_run::mode_index(&self.params().sync);
+        let mut out = vec![
+            Metric::new(
+                "Distinct replica states (1: converged)",
+                report.distinct_states as f64,
+                Unit::Count,
+                Better::Lower,
+            ),
+            Metric::maybe(
+                "Converged after the last update",
+                report.convergence_by_mode[chosen].map(|d| d.0 as f64),
+                Unit::Nanoseconds,
+                Better::Lower,
+                "not converged",
+            ),
+            Metric::new(
+                "Messages delivered",
+                self.counters().total.delivered.messages as f64,
+                Unit::Count,
+                Better::Neither,
+            ),
+        ];
+        out.extend(traffic_and_energy(
+            self.counters(),
+            self.energy(),
+            self.now(),
+        ));
+        if let Some(last) = self.samples().last() {
+            out.push(Metric::new(
+                "Metadata per replica",
+                last.metadata_bytes_per_replica,
+                Unit::Bytes,
+                Better::Lower,
+            ));
+        }
+        out
+    }
+    fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError> {
+        CrdtRun::act_now(self, kind)
     }
 }
