@@ -6,6 +6,7 @@
 //! [`scenario::BroadcastRun`], so the numbers are tested with plain `cargo test`.
 
 pub mod canvas;
+pub mod compare;
 pub mod driver;
 pub mod explain;
 pub mod export;

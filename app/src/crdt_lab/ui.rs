@@ -12,6 +12,8 @@ use crate::lab::form::{FieldProblem, LatencyChoice, TopologyChoice};
 use crate::lab::format;
 use crate::lab::palette::{Palette, Rgb};
 use crate::lab::session::{Mode, Session};
+use crate::lab::ui::compare;
+use crate::lab::ui::plot_files::PlotDownloads;
 use crate::lab::ui::transport::{ShortcutsDialog, Transport};
 use crate::lab::ui::{LabContext, install_shortcuts, opening, panels, start_animation_loop};
 use leptos::html;
@@ -171,7 +173,9 @@ pub fn CrdtLab(
             </section>
             <section class="lab-stage" aria-label="Live view">
                 <Transport lab=lab help=help_ref />
+                <div class="compare-views" class:comparing=move || lab.read(|s| s.comparison().is_some())>
                 <figure class="lab-figure">
+                    <compare::OriginalLabel lab=lab />
                     <canvas
                         class="lab-canvas crdt-canvas"
                         node_ref=canvas_ref
@@ -191,7 +195,10 @@ pub fn CrdtLab(
                         </ul>
                     </figcaption>
                 </figure>
+                <compare::ForkFigure lab=lab />
+                </div>
                 <ActPanel />
+                <compare::ForkPanel lab=lab />
                 <Replicas />
                 <Plots refs=plot_refs />
             </section>
@@ -918,6 +925,12 @@ fn Plots(refs: [NodeRef<html::Canvas>; 3]) -> impl IntoView {
                         ))}
                     </p>
                 </figcaption>
+                <PlotDownloads
+                    canvas=divergence
+                    title="divergence"
+                    file="continuum-crdt-divergence"
+                    svg=move |size| plot_svg(lab, plot_data::divergence, size)
+                />
             </figure>
             <figure class="panel plot">
                 <h2 class="panel-title">"Bytes sent by each sync mode"</h2>
@@ -944,6 +957,12 @@ fn Plots(refs: [NodeRef<html::Canvas>; 3]) -> impl IntoView {
                         ))}
                     </p>
                 </figcaption>
+                <PlotDownloads
+                    canvas=bytes
+                    title="bytes by sync mode"
+                    file="continuum-crdt-bytes"
+                    svg=move |size| plot_svg(lab, plot_data::bytes_by_mode, size)
+                />
             </figure>
             <figure class="panel plot">
                 <h2 class="panel-title">"Metadata per replica"</h2>
@@ -963,9 +982,30 @@ fn Plots(refs: [NodeRef<html::Canvas>; 3]) -> impl IntoView {
                         ))}
                     </p>
                 </figcaption>
+                <PlotDownloads
+                    canvas=metadata
+                    title="metadata per replica"
+                    file="continuum-crdt-metadata"
+                    svg=move |size| plot_svg(lab, plot_data::metadata, size)
+                />
             </figure>
         </div>
     }
+}
+
+/// One of the CRDT plots, drawn from the run's samples by `chart`, as an SVG document.
+fn plot_svg(
+    lab: Lab,
+    chart: fn(
+        &[scenario::crdt_run::CrdtSample],
+        sim::SimTime,
+    ) -> crate::lab::plot_data::LineChart<Curve>,
+    size: (u32, u32),
+) -> Result<String, String> {
+    lab.session.with_value(|s| {
+        let chart = chart(s.run().samples(), s.run().end());
+        crate::lab::plot::svg_lines(&chart, canvas::current_theme(), size, curve_colour)
+    })
 }
 
 /// When to redraw the plots: when the data, size or theme changed, at most four times a second

@@ -1,10 +1,11 @@
-//! Drawing a [`Chart`] with plotters on a `<canvas>` (browser only), in the page's theme. Lines
-//! differ by dash pattern as well as colour; the legend is HTML beside the canvas.
+//! Drawing a [`Chart`] with plotters, in the page's theme: on a `<canvas>`, and as an SVG
+//! document for download, by one function generic over the backend. Lines differ by dash
+//! pattern as well as colour; the legend is HTML beside the canvas.
 
 use crate::energy::chart::{Chart, Dash};
 use crate::lab::palette::{Palette, Rgb, Theme};
+use crate::lab::plot::{Area, DrawResult, canvas_area, fit, svg_document};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
 fn colour(c: Rgb) -> RGBColor {
@@ -14,27 +15,25 @@ fn colour(c: Rgb) -> RGBColor {
 /// Draws `chart` onto `canvas`, sized to its CSS box × devicePixelRatio. Errors are ignored: a
 /// chart that cannot be drawn leaves the text next to it.
 pub fn draw(canvas: &HtmlCanvasElement, chart: &Chart, theme: Theme) {
-    let dpr = web_sys::window()
-        .map(|w| w.device_pixel_ratio())
-        .filter(|d| d.is_finite() && *d > 0.0)
-        .unwrap_or(1.0);
-    let width = ((canvas.client_width().max(1) as f64) * dpr).round() as u32;
-    let height = ((canvas.client_height().max(1) as f64) * dpr).round() as u32;
-    if canvas.width() != width {
-        canvas.set_width(width);
-    }
-    if canvas.height() != height {
-        canvas.set_height(height);
-    }
-    let _ = try_draw(canvas, chart, theme, dpr);
+    let dpr = fit(canvas);
+    let _ = canvas_area(canvas).and_then(|root| draw_chart(root, chart, theme, dpr));
 }
 
-fn try_draw(
-    canvas: &HtmlCanvasElement,
+/// `chart` as an SVG document of `size` CSS pixels.
+pub fn svg(chart: &Chart, theme: Theme, size: (u32, u32)) -> Result<String, String> {
+    svg_document(size, |root| draw_chart(root, chart, theme, 1.0))
+}
+
+/// Draws `chart` on `root`, with lengths scaled by `dpr` device pixels per CSS pixel.
+pub fn draw_chart<DB: DrawingBackend>(
+    root: Area<DB>,
     chart: &Chart,
     theme: Theme,
     dpr: f64,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
     let palette = Palette::of(theme);
     let fg = colour(palette.text);
     let bg = colour(palette.background);
@@ -42,8 +41,6 @@ fn try_draw(
     let px = |v: f64| (v * dpr).round() as u32;
     let font = |size: f64| ("sans-serif", size * dpr).into_font().color(&fg);
 
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2d context")?;
-    let root = backend.into_drawing_area();
     root.fill(&bg)?;
     let mut c = ChartBuilder::on(&root)
         .margin(px(10.0))
@@ -97,4 +94,25 @@ fn try_draw(
     }
     root.present()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::plot::svg_check::assert_well_formed;
+
+    #[test]
+    fn an_energy_chart_as_svg_is_well_formed_and_draws_every_line() {
+        let chart = crate::energy::curves::power_chart();
+        let doc = svg(&chart, Theme::Dark, (600, 300)).expect("drawn");
+        assert_well_formed(&doc);
+        let palette = Palette::of(Theme::Dark);
+        for line in &chart.lines {
+            let hex = crate::lab::plot::svg_check::hex(
+                palette.states[line.colour % palette.states.len()],
+            );
+            assert!(doc.to_ascii_uppercase().contains(&hex), "line {hex} drawn");
+        }
+        assert!(doc.contains(chart.x_desc.as_str()));
+    }
 }

@@ -149,6 +149,10 @@ fn ChartCanvas(
     chart: Signal<Chart>,
     label: &'static str,
     described_by: &'static str,
+    /// What the chart shows, for its download buttons (`power curves`).
+    title: &'static str,
+    /// The download's file name without extension.
+    file: &'static str,
 ) -> impl IntoView {
     let node = NodeRef::<html::Canvas>::new();
     let last = StoredValue::new_local(None::<(Chart, i32, i32, crate::lab::palette::Theme)>);
@@ -188,6 +192,12 @@ fn ChartCanvas(
             aria-label=label
             aria-describedby=described_by
         ></canvas>
+        <crate::lab::ui::plot_files::PlotDownloads
+            canvas=node
+            title=title
+            file=file
+            svg=move |size| crate::energy::plot::svg(&chart.get_untracked(), current_theme(), size)
+        />
     }
 }
 
@@ -512,6 +522,8 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                         chart=power
                         label="Power against CPU utilisation for the HP ProLiant ML110 G4 and G5, measured and linear."
                         described_by="energy-power-summary"
+                        title="power curves"
+                        file="continuum-power-curves"
                     />
                     <figcaption>
                         <ChartLegend chart=power label="Curves" />
@@ -587,6 +599,8 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                         chart=dvfs_chart
                         label="Energy per task and per period against clock frequency; the ring marks the chosen frequency."
                         described_by="energy-verdict"
+                        title="DVFS energy"
+                        file="continuum-dvfs"
                     />
                     <figcaption>
                         <ChartLegend chart=dvfs_chart label="Curves" />
@@ -800,6 +814,8 @@ fn Consolidation(state: FormState) -> impl IntoView {
                                 chart=energy_chart
                                 label="Cumulative energy per policy over the hour."
                                 described_by="energy-comparison-caption"
+                                title="consolidation energy"
+                                file="continuum-consolidation-energy"
                             />
                             <figcaption>
                                 <ChartLegend chart=energy_chart label="Policies" />
@@ -811,6 +827,8 @@ fn Consolidation(state: FormState) -> impl IntoView {
                                 chart=sla_chart
                                 label="Cumulative share of demand not served per policy over the hour."
                                 described_by="energy-comparison-caption"
+                                title="unserved demand"
+                                file="continuum-consolidation-sla"
                             />
                             <figcaption>
                                 <ChartLegend chart=sla_chart label="Policies" />

@@ -1,5 +1,5 @@
 //! Files a lab hands out: its curves as CSV (pure, tested natively), and the browser plumbing
-//! that offers a text as a download.
+//! that offers a text or a canvas's pixels (PNG) as a download.
 
 use scenario::broadcast_run::Sample;
 use scenario::crdt_run::CrdtSample;
@@ -49,7 +49,6 @@ pub fn crdt_csv(samples: &[CrdtSample]) -> String {
 
 /// Offers `text` as a file download named `name` (browser only; does nothing elsewhere).
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
@@ -57,6 +56,14 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
         .map_err(|_| "the browser could not make the file".to_owned())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
         .map_err(|_| "the browser could not offer the file".to_owned())?;
+    let offered = download_url(name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    offered
+}
+
+/// Offers what `url` points at (a blob or data URL) as a file download named `name`.
+pub fn download_url(name: &str, url: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -64,11 +71,18 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
         .create_element("a")
         .map_err(|_| "no link element")?
         .unchecked_into();
-    anchor.set_href(&url);
+    anchor.set_href(url);
     anchor.set_download(name);
     anchor.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+/// Offers the pixels of `canvas` as a PNG file named `name`.
+pub fn download_png(name: &str, canvas: &web_sys::HtmlCanvasElement) -> Result<(), String> {
+    let url = canvas
+        .to_data_url_with_type("image/png")
+        .map_err(|_| "the browser could not read the plot's pixels".to_owned())?;
+    download_url(name, &url)
 }
 
 #[cfg(test)]

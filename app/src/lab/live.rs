@@ -1,8 +1,9 @@
 //! What the shared lab machinery (session, driver, transport) needs from a lab's live run, so
 //! every lab gets the same play/pause/step/seek, pacing and share behaviour.
 
+use crate::lab::compare::{Better, Metric, Unit};
 use crate::lab::scene::{self, Knowledge, NodeLook};
-use scenario::scenario::{Lab, ScenarioError, TopologyKind};
+use scenario::scenario::{Action, ActionKind, Lab, ScenarioError, TopologyKind};
 use scenario::{BroadcastRun, CrdtRun, EdgeRun, Scenario};
 use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
 
@@ -59,6 +60,55 @@ pub trait LiveRun: Sized + Clone {
     fn positions(&self) -> Option<Vec<crate::lab::layout::Point>> {
         None
     }
+    /// The headline numbers a fork is compared on.
+    fn metrics(&self) -> Vec<Metric>;
+    /// Records and schedules an action at the current moment (what a fork repeats of the
+    /// original's actions while they are compared).
+    fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError>;
+}
+
+/// The action log of a scenario (empty for a lab without one).
+pub fn actions_of(scenario: &Scenario) -> &[Action] {
+    match &scenario.lab {
+        Lab::Broadcast(b) => &b.actions,
+        Lab::Crdt(c) => &c.actions,
+        Lab::Energy(_) | Lab::Edge(_) => &[],
+    }
+}
+
+/// The message totals and energy every lab's run is compared on.
+fn traffic_and_energy(
+    counters: &sim::Counters,
+    energy: &energy::EnergyLedger,
+    now: SimTime,
+) -> [Metric; 4] {
+    let t = &counters.total;
+    [
+        Metric::new(
+            "Messages sent",
+            t.sent.messages as f64,
+            Unit::Count,
+            Better::Lower,
+        ),
+        Metric::new(
+            "Bytes sent",
+            t.sent.bytes as f64,
+            Unit::Bytes,
+            Better::Lower,
+        ),
+        Metric::new(
+            "Messages dropped",
+            t.dropped.messages as f64,
+            Unit::Count,
+            Better::Lower,
+        ),
+        Metric::new(
+            "Energy (ledger total)",
+            energy.totals(now).total.0,
+            Unit::Joules,
+            Better::Lower,
+        ),
+    ]
 }
 
 impl LiveRun for BroadcastRun {
@@ -120,6 +170,46 @@ impl LiveRun for BroadcastRun {
     }
     fn metrics_csv(&self) -> String {
         crate::lab::export::broadcast_csv(self.samples())
+    }
+    fn metrics(&self) -> Vec<Metric> {
+        let report = self.stats().report();
+        let ns = |d: Option<sim::SimDuration>| d.map(|d| d.0 as f64);
+        let mut out = vec![
+            Metric::new(
+                "Reach (node, update) pairs",
+                report.reached_fraction,
+                Unit::Fraction,
+                Better::Higher,
+            ),
+            Metric::new(
+                "Updates that reached every node",
+                report.complete_updates as f64,
+                Unit::Count,
+                Better::Higher,
+            ),
+            Metric::maybe(
+                "Time to reach all, median",
+                ns(report.time_to_all_p50),
+                Unit::Nanoseconds,
+                Better::Lower,
+                "not reached",
+            ),
+            Metric::new(
+                "Messages delivered",
+                self.counters().total.delivered.messages as f64,
+                Unit::Count,
+                Better::Neither,
+            ),
+        ];
+        out.extend(traffic_and_energy(
+            self.counters(),
+            self.energy(),
+            self.now(),
+        ));
+        out
+    }
+    fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError> {
+        BroadcastRun::act_now(self, kind)
     }
 }
 
@@ -194,6 +284,48 @@ impl LiveRun for CrdtRun {
     }
     fn metrics_csv(&self) -> String {
         crate::lab::export::crdt_csv(self.samples())
+    }
+    fn metrics(&self) -> Vec<Metric> {
+        let report = self.report();
+        let chosen = scenario::crdt_run::mode_index(&self.params().sync);
+        let mut out = vec![
+            Metric::new(
+                "Distinct replica states (1: converged)",
+                report.distinct_states as f64,
+                Unit::Count,
+                Better::Lower,
+            ),
+            Metric::maybe(
+                "Converged after the last update",
+                report.convergence_by_mode[chosen].map(|d| d.0 as f64),
+                Unit::Nanoseconds,
+                Better::Lower,
+                "not converged",
+            ),
+            Metric::new(
+                "Messages delivered",
+                self.counters().total.delivered.messages as f64,
+                Unit::Count,
+                Better::Neither,
+            ),
+        ];
+        out.extend(traffic_and_energy(
+            self.counters(),
+            self.energy(),
+            self.now(),
+        ));
+        if let Some(last) = self.samples().last() {
+            out.push(Metric::new(
+                "Metadata per replica",
+                last.metadata_bytes_per_replica,
+                Unit::Bytes,
+                Better::Lower,
+            ));
+        }
+        out
+    }
+    fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError> {
+        CrdtRun::act_now(self, kind)
     }
 }
 
@@ -271,6 +403,57 @@ impl LiveRun for EdgeRun {
     }
     fn metrics_csv(&self) -> String {
         EdgeRun::metrics_csv(self)
+    }
+    fn metrics(&self) -> Vec<Metric> {
+        let s = self.summary();
+        let ms = |v: f64| v * 1e6;
+        vec![
+            Metric::new(
+                "Tasks completed",
+                s.completed as f64,
+                Unit::Count,
+                Better::Higher,
+            ),
+            Metric::new(
+                "Tasks dropped",
+                s.dropped_total() as f64,
+                Unit::Count,
+                Better::Lower,
+            ),
+            Metric::new(
+                "Deadline miss rate",
+                s.miss_rate,
+                Unit::Fraction,
+                Better::Lower,
+            ),
+            Metric::new(
+                "Mean latency",
+                ms(s.mean_ms),
+                Unit::Nanoseconds,
+                Better::Lower,
+            ),
+            Metric::new(
+                "p95 latency",
+                ms(s.p95_ms),
+                Unit::Nanoseconds,
+                Better::Lower,
+            ),
+            Metric::new(
+                "Cold starts",
+                s.cold_starts as f64,
+                Unit::Count,
+                Better::Lower,
+            ),
+            Metric::new("Energy", s.energy.total().0, Unit::Joules, Better::Lower),
+        ]
+    }
+    fn act_now(&mut self, _kind: ActionKind) -> Result<(), ScenarioError> {
+        Err(ScenarioError {
+            problems: vec![scenario::scenario::Problem {
+                field: "actions".into(),
+                message: "the edge lab records no actions".into(),
+            }],
+        })
     }
     /// The layout's own positions (metres east and north; the city map for Melbourne), with
     /// north up.

@@ -9,7 +9,8 @@ use crate::lab::live::LiveRun;
 use crate::lab::pacing::Pacer;
 use crate::lab::scene;
 use crate::lab::timeline::Timeline;
-use scenario::scenario::{ScenarioError, TopologyKind};
+use scenario::fork::Change;
+use scenario::scenario::{ActionKind, ScenarioError, TopologyKind};
 use scenario::{BroadcastRun, Scenario};
 use sim::{Fault, NodeId, RestartMode, SimTime};
 
@@ -60,7 +61,43 @@ pub struct Session<R: LiveRun = BroadcastRun> {
     selected: Option<NodeId>,
     /// Copies of the run for going back in time.
     timeline: Timeline<R>,
+    /// A fork of the run, compared side by side (compare mode), if any.
+    compare: Option<Box<Comparison<R>>>,
 }
+
+/// A fork of a session's run, compared side by side under the session's time cursor: the
+/// transport, the timeline and stepping drive the original, and the fork follows it to the same
+/// simulated time. Actions taken on the original while comparing are repeated on the fork at
+/// the same moment.
+pub struct Comparison<R: LiveRun> {
+    /// The fork's own session (its run, layout and copies); it never plays on its own.
+    fork: Session<R>,
+    /// What the fork changes.
+    pub change: Change,
+    /// The moment the fork was made.
+    pub at: SimTime,
+    /// How many of the original's actions the fork has already.
+    mirrored: usize,
+}
+
+impl<R: LiveRun> Comparison<R> {
+    /// The fork's session (for drawing it).
+    pub fn fork(&self) -> &Session<R> {
+        &self.fork
+    }
+}
+
+/// The budget of one run while two share a frame (original and fork): half a frame's each.
+const HALF_FRAME: SliceBudget = SliceBudget {
+    chunk_events: SliceBudget::FRAME.chunk_events,
+    max_ms: SliceBudget::FRAME.max_ms / 2.0,
+};
+
+/// No limit: for moves the learner waits for anyway (a step, a step back).
+const UNBOUNDED: SliceBudget = SliceBudget {
+    chunk_events: u64::MAX,
+    max_ms: f64::INFINITY,
+};
 
 impl<R: LiveRun> Session<R> {
     /// A paused session at time zero of `scenario`.
@@ -77,6 +114,7 @@ impl<R: LiveRun> Session<R> {
             mode: Mode::Paused,
             selected: None,
             timeline: Timeline::default(),
+            compare: None,
         })
     }
 
@@ -87,6 +125,7 @@ impl<R: LiveRun> Session<R> {
         let same_graph = same_topology::<R>(self.run.scenario(), scenario);
         self.run = run;
         self.timeline.clear();
+        self.compare = None;
         if !same_graph {
             let (layout, spacing) = layout_of(&self.run);
             self.layout = layout;
@@ -177,6 +216,7 @@ impl<R: LiveRun> Session<R> {
         self.pause();
         let stepped = driver::step_one(&mut self.run);
         self.timeline.record(&self.run);
+        self.fork_follows(UNBOUNDED, || 0.0);
         stepped
     }
 
@@ -212,6 +252,7 @@ impl<R: LiveRun> Session<R> {
             });
             self.timeline.record(&self.run);
         }
+        self.fork_follows(UNBOUNDED, || 0.0);
     }
 
     /// Replaces the run by the latest copy at or before `time` with at most `max_events`
@@ -233,6 +274,9 @@ impl<R: LiveRun> Session<R> {
         if let Ok(run) = R::start(&scenario) {
             self.run = run;
         }
+        if let Some(c) = &mut self.compare {
+            c.fork.reset();
+        }
         self.pause();
     }
 
@@ -242,6 +286,11 @@ impl<R: LiveRun> Session<R> {
         if at < self.run.now() {
             self.rewind_to(at, u64::MAX);
             self.pacer.pause();
+        }
+        if let Some(c) = &mut self.compare
+            && at < c.fork.run.now()
+        {
+            c.fork.rewind_to(at, u64::MAX);
         }
         self.mode = Mode::Seeking(at.min(self.run.end()));
     }
@@ -253,20 +302,31 @@ impl<R: LiveRun> Session<R> {
 
     /// Advances for one animation frame: `wall_ms` is the frame's timestamp, `clock` reads the
     /// wall clock while simulating (for the time budget).
-    pub fn frame(&mut self, wall_ms: f64, clock: impl FnMut() -> f64) -> FrameReport {
+    pub fn frame(&mut self, wall_ms: f64, mut clock: impl FnMut() -> f64) -> FrameReport {
         let before_time = self.run.now();
+        // A fork still on its way to the shared moment (just made, or behind after a seek)
+        // catches up first; the original waits for it.
+        let caught_up = self.fork_follows(HALF_FRAME, &mut clock);
+        if let Some(slice) = caught_up
+            && !slice.reached
+        {
+            return report(slice, true);
+        }
+        let budget = if self.compare.is_some() {
+            HALF_FRAME
+        } else {
+            SliceBudget::FRAME
+        };
         let slice = match self.mode {
-            Mode::Paused => return FrameReport::default(),
+            Mode::Paused => {
+                return caught_up.map_or_else(FrameReport::default, |s| report(s, true));
+            }
             Mode::Playing => {
                 let target =
                     self.pacer
                         .target(wall_ms, self.run.now().0, self.run.end().0, self.speed);
-                let slice = driver::advance_towards(
-                    &mut self.run,
-                    SimTime(target),
-                    SliceBudget::FRAME,
-                    clock,
-                );
+                let slice =
+                    driver::advance_towards(&mut self.run, SimTime(target), budget, &mut clock);
                 self.pacer.record(
                     slice.reached,
                     self.run.now().0.saturating_sub(before_time.0),
@@ -274,7 +334,7 @@ impl<R: LiveRun> Session<R> {
                 slice
             }
             Mode::Seeking(at) => {
-                let slice = driver::advance_towards(&mut self.run, at, SliceBudget::FRAME, clock);
+                let slice = driver::advance_towards(&mut self.run, at, budget, &mut clock);
                 if slice.reached {
                     self.mode = Mode::Paused;
                 }
@@ -285,7 +345,109 @@ impl<R: LiveRun> Session<R> {
             self.pause();
         }
         self.timeline.record(&self.run);
-        report(slice, before_time != self.run.now())
+        let fork_events = self
+            .fork_follows(HALF_FRAME, &mut clock)
+            .map_or(0, |s| s.events);
+        report(
+            Slice {
+                reached: slice.reached,
+                events: slice.events + fork_events,
+            },
+            before_time != self.run.now(),
+        )
+    }
+
+    /// Brings this run to `at`: back from the nearest copy, or forward within `budget`.
+    fn follow(&mut self, at: SimTime, budget: SliceBudget, clock: impl FnMut() -> f64) -> Slice {
+        if at < self.run.now() {
+            self.rewind_to(at, u64::MAX);
+        }
+        let slice = driver::advance_towards(&mut self.run, at, budget, clock);
+        self.timeline.record(&self.run);
+        slice
+    }
+
+    /// Moves the fork (if comparing and not there yet) towards the original's moment.
+    fn fork_follows(&mut self, budget: SliceBudget, clock: impl FnMut() -> f64) -> Option<Slice> {
+        let now = self.run.now();
+        let c = self.compare.as_mut()?;
+        (c.fork.run.now() != now).then(|| c.fork.follow(now, budget, clock))
+    }
+
+    /// Forks the run here with `change` and compares the two (compare mode). A fault forks at
+    /// this moment from an exact copy of the run; a parameter the kernel fixes when it builds the
+    /// world replays from time zero with the change (and catches up over the next frames).
+    /// Says what happened, or why not.
+    pub fn fork(&mut self, change: Change) -> Result<String, String> {
+        let at = self.run.now();
+        let forked = scenario::fork::fork(self.run.scenario(), at, &change)
+            .map_err(|e| format!("This fork cannot run: {e}."))?;
+        let mut fork = Session::<R>::new(&forked).map_err(|e| e.to_string())?;
+        if same_topology::<R>(self.run.scenario(), &forked) {
+            fork.layout = self.layout.clone();
+            fork.spacing = self.spacing;
+        }
+        if let Change::Fault(fault) = &change {
+            // The same as replaying `forked` to here (a live action replays exactly), without
+            // the replay.
+            let mut run = self.run.clone();
+            run.act_now(ActionKind::Fault(fault.clone()))
+                .map_err(|e| e.to_string())?;
+            fork.run = run;
+        }
+        fork.pause();
+        let mirrored = crate::lab::live::actions_of(self.run.scenario()).len();
+        let how = if change.replays_from_zero() {
+            format!(
+                "The fork replays from 0 ms with {}: the kernel fixes that when it builds the run.",
+                change.describe()
+            )
+        } else {
+            format!(
+                "The fork shares everything up to {} and then {}.",
+                crate::lab::format::time_ns(at.0),
+                change.describe()
+            )
+        };
+        self.compare = Some(Box::new(Comparison {
+            fork,
+            change,
+            at,
+            mirrored,
+        }));
+        Ok(how)
+    }
+
+    /// The fork being compared, if any.
+    pub fn comparison(&self) -> Option<&Comparison<R>> {
+        self.compare.as_deref()
+    }
+
+    /// Leaves compare mode: back to the single run, where it is.
+    pub fn leave_compare(&mut self) {
+        self.compare = None;
+    }
+
+    /// Repeats on the fork the actions recorded on the original since the last call, at the
+    /// same moment (after catching the fork up to it). Returns any action the fork refused.
+    pub fn mirror_actions(&mut self) -> Result<(), String> {
+        let now = self.run.now();
+        let Some(c) = self.compare.as_mut() else {
+            return Ok(());
+        };
+        let actions = crate::lab::live::actions_of(self.run.scenario());
+        if actions.len() <= c.mirrored {
+            return Ok(());
+        }
+        c.fork.follow(now, UNBOUNDED, || 0.0);
+        let mut refused = Ok(());
+        for a in &actions[c.mirrored..] {
+            if let Err(e) = c.fork.run_mut().act_now(a.kind.clone()) {
+                refused = Err(format!("The fork could not repeat that action: {e}."));
+            }
+        }
+        c.mirrored = actions.len();
+        refused
     }
 
     /// The selected node, or an explanation for the button's status line.
@@ -623,6 +785,98 @@ mod tests {
         s.seek_to_event(target);
         let fresh: BroadcastRun = fresh_at(s.scenario(), target);
         assert_eq!(s.run().trace_hash().hex(), fresh.trace_hash().hex());
+    }
+
+    /// Frames until the session pauses (a seek or run to end has arrived).
+    fn until_paused(s: &mut Session) {
+        while s.mode() != Mode::Paused {
+            s.frame(0.0, || 0.0);
+        }
+    }
+
+    fn fork_time(s: &Session) -> SimTime {
+        s.comparison().expect("comparing").fork().run().now()
+    }
+
+    #[test]
+    fn a_fork_follows_the_shared_cursor_and_replays_like_its_scenario() {
+        let mut s = session(0);
+        s.seek(SimTime::from_millis(120));
+        until_paused(&mut s);
+        let said = s.fork(Change::Loss(0.3)).expect("a valid fork");
+        assert!(said.contains("replays from 0 ms"), "{said}");
+        // Paused: the fork catches up to the shared moment on the next frames.
+        s.frame(0.0, || 0.0);
+        assert_eq!(fork_time(&s), SimTime::from_millis(120));
+        s.speed = 1.0;
+        s.play();
+        for i in 0..6 {
+            s.frame(1_000.0 + 16.0 * i as f64, || 0.0);
+            assert_eq!(fork_time(&s), s.run().now(), "lockstep after frame {i}");
+        }
+        s.step();
+        assert_eq!(fork_time(&s), s.run().now());
+        s.seek(SimTime::from_millis(40));
+        until_paused(&mut s);
+        assert_eq!(fork_time(&s), SimTime::from_millis(40), "back together");
+        let fork_scenario = s.comparison().unwrap().fork().scenario().clone();
+        let fresh: BroadcastRun = {
+            let mut r = BroadcastRun::new(&fork_scenario).expect("valid");
+            r.advance(sim::RunBudget {
+                until: SimTime::from_millis(40),
+                max_events: u64::MAX,
+            });
+            r
+        };
+        let fork_hash = s.comparison().unwrap().fork().run().trace_hash().hex();
+        assert_eq!(fork_hash, fresh.trace_hash().hex());
+        s.run_to_end();
+        until_paused(&mut s);
+        let rows = crate::lab::compare::differences(
+            &s.run().metrics(),
+            &s.comparison().unwrap().fork().run().metrics(),
+        );
+        let dropped = rows.iter().find(|r| r.name == "Messages dropped").unwrap();
+        assert_eq!(dropped.sign, Some(std::cmp::Ordering::Greater));
+        assert_eq!(dropped.verdict, crate::lab::compare::Verdict::Original);
+        s.leave_compare();
+        assert!(s.comparison().is_none());
+    }
+
+    #[test]
+    fn a_fault_fork_branches_here_and_repeats_later_actions() {
+        let mut s = session(0);
+        s.seek(SimTime::from_millis(100));
+        until_paused(&mut s);
+        let before = s.run().trace_hash().hex();
+        let said = s.fork(Change::Fault(Fault::Crash(NodeId(6)))).unwrap();
+        assert!(said.contains("shares everything up to 100 ms"), "{said}");
+        let fork = s.comparison().unwrap().fork();
+        assert_eq!(fork.run().now(), SimTime::from_millis(100));
+        assert_eq!(fork.run().trace_hash().hex(), before, "not yet crashed");
+        // An action on the original is repeated on the fork at the same moment.
+        s.select(Some(NodeId(0)));
+        s.broadcast_from_selected().unwrap();
+        s.mirror_actions().unwrap();
+        let fork_actions = crate::lab::live::actions_of(s.comparison().unwrap().fork().scenario());
+        assert_eq!(
+            fork_actions.last().map(|a| a.at),
+            Some(SimTime::from_millis(100))
+        );
+        assert_eq!(
+            fork_actions.len(),
+            crate::lab::live::actions_of(s.scenario()).len() + 1,
+            "the original's actions and the crash"
+        );
+        s.run_to_end();
+        until_paused(&mut s);
+        let fork = s.comparison().unwrap().fork();
+        let replay = scenario::run(fork.scenario()).expect("valid");
+        assert_eq!(replay.trace_hash, fork.run().trace_hash().hex());
+        assert!(!fork.run().sim().is_up(NodeId(6)));
+        // A new scenario leaves compare mode.
+        s.load(&broadcast_presets()[1].scenario).unwrap();
+        assert!(s.comparison().is_none());
     }
 
     #[test]

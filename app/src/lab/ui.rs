@@ -2,10 +2,12 @@
 //! [`StoredValue`]; every animation frame advances it, paints the canvas and bumps the
 //! `version` signal that the text around the canvas reads.
 
+pub mod compare;
 mod editor;
 pub mod energy;
 mod inspector;
 pub mod panels;
+pub mod plot_files;
 pub mod transport;
 
 use crate::lab::canvas::{self, Painter};
@@ -38,6 +40,8 @@ pub struct LabContext<R: LiveRun + 'static = BroadcastRun> {
     pub status: RwSignal<String>,
     /// Set when the canvas must be repainted although the run did not move.
     pub dirty: StoredValue<bool>,
+    /// The canvas of a fork's view while comparing (painted by the animation loop).
+    pub fork_canvas: NodeRef<html::Canvas>,
 }
 
 impl<R: LiveRun + 'static> Clone for LabContext<R> {
@@ -57,6 +61,7 @@ impl<R: LiveRun + 'static> LabContext<R> {
             actions_version: RwSignal::new(0),
             status: RwSignal::new(String::new()),
             dirty: StoredValue::new(true),
+            fork_canvas: NodeRef::new(),
         }
     }
 
@@ -68,9 +73,18 @@ impl<R: LiveRun + 'static> LabContext<R> {
 
     /// Changes the session, then marks everything for an update. `None` once the page is gone.
     pub fn change<T>(&self, f: impl FnOnce(&mut Session<R>) -> T) -> Option<T> {
-        let out = self.session.try_update_value(f);
+        // Whatever was recorded on the original is repeated on a fork being compared.
+        let out = self.session.try_update_value(|s| {
+            let out = f(s);
+            (out, s.mirror_actions())
+        });
         self.touch();
-        out
+        out.map(|(out, mirrored)| {
+            if let Err(e) = mirrored {
+                self.status.set(e);
+            }
+            out
+        })
     }
 
     /// Changes the session for a control (the result, if any, is not needed).
@@ -203,7 +217,9 @@ pub fn Lab(
             </section>
             <section class="lab-stage" aria-label="Live view">
                 <transport::Transport lab=lab help=help_ref />
+                <div class="compare-views" class:comparing=move || lab.read(|s| s.comparison().is_some())>
                 <figure class="lab-figure">
+                    <compare::OriginalLabel lab=lab />
                     <canvas
                         class="lab-canvas"
                         node_ref=canvas_ref
@@ -219,7 +235,10 @@ pub fn Lab(
                     </figcaption>
                     <p class="visually-hidden" id="lab-census">{canvas_label}</p>
                 </figure>
+                <compare::ForkFigure lab=lab />
+                </div>
                 <panels::Actions />
+                <compare::ForkPanel lab=lab />
                 <panels::Plot canvas=plot_ref />
             </section>
             <section class="lab-side" aria-label="Measurements">
@@ -262,7 +281,8 @@ pub fn start_animation_loop<R: LiveRun + 'static, P: canvas::PaintsSession<R> + 
     let slot: Rc<RefCell<Option<FrameClosure>>> = Rc::new(RefCell::new(None));
     let next = Rc::clone(&slot);
     let performance = web_sys::window().and_then(|w| w.performance());
-    let mut last_paint_key: Option<(i32, i32, crate::lab::palette::Theme)> = None;
+    let mut last_paint_key: Option<(i32, i32, i32, crate::lab::palette::Theme)> = None;
+    let fork_painter = StoredValue::new_local(Painter::default());
     let mut last_text_ms = f64::NEG_INFINITY;
     let frame = Closure::new(move |timestamp: f64| {
         let now = || performance.as_ref().map_or(timestamp, |p| p.now());
@@ -273,7 +293,13 @@ pub fn start_animation_loop<R: LiveRun + 'static, P: canvas::PaintsSession<R> + 
         };
         if let Some(canvas) = canvas_ref.get_untracked() {
             let theme = canvas::current_theme();
-            let key = (canvas.client_width(), canvas.client_height(), theme);
+            let fork_canvas = lab.fork_canvas.get_untracked();
+            let key = (
+                canvas.client_width(),
+                canvas.client_height(),
+                fork_canvas.as_ref().map_or(0, |c| c.client_width()),
+                theme,
+            );
             let dirty = lab.dirty.try_get_value().unwrap_or(false);
             if report.changed || dirty || last_paint_key != Some(key) {
                 last_paint_key = Some(key);
@@ -283,6 +309,16 @@ pub fn start_animation_loop<R: LiveRun + 'static, P: canvas::PaintsSession<R> + 
                         p.paint_session(&canvas, s, theme);
                     })
                 });
+                // The fork's view, beside the original's while comparing.
+                if let Some(fork_canvas) = fork_canvas {
+                    fork_painter.update_value(|p| {
+                        lab.session.with_value(|s| {
+                            if let Some(c) = s.comparison() {
+                                p.paint(&fork_canvas, c.fork(), theme);
+                            }
+                        })
+                    });
+                }
             }
         }
         after_paint(timestamp);

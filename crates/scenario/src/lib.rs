@@ -13,6 +13,7 @@
 //!   (the chosen sync mode plus shadow runs of the other modes and of the naive twin).
 //! - [`energy_ledger`]: the energy ledger every lab run carries, with its coefficients' sources.
 //! - [`file`]: scenarios as JSON files, exported and imported with every problem reported.
+//! - [`fork`]: a fork of a run: the same scenario with one change, for comparing two runs.
 //! - [`energy_lab`]: the energy & sustainability lab's parameters, their validation, and the
 //!   consolidation experiment's seeded workload.
 //! - [`edge_lab`] and [`edge_run`]: the edge–cloud continuum lab's parameters and presets, its
@@ -29,6 +30,7 @@ pub mod edge_run;
 pub mod energy_lab;
 pub mod energy_ledger;
 pub mod file;
+pub mod fork;
 pub mod link;
 pub mod scenario;
 pub mod series;

@@ -124,6 +124,17 @@ pub fn Plot(
                 </ul>
                 <p class="hint" id="lab-plot-last">{last}</p>
             </figcaption>
+            <super::plot_files::PlotDownloads
+                canvas=canvas
+                title="spread over time"
+                file="continuum-spread"
+                svg=move |size| {
+                    lab.session.with_value(|s| {
+                        let data = crate::lab::plot_data::plot_data(s.run().samples(), s.run().end());
+                        crate::lab::plot::svg(&data, crate::lab::canvas::current_theme(), size)
+                    })
+                }
+            />
         </figure>
     }
 }
