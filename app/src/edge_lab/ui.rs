@@ -13,6 +13,7 @@ use crate::lab::form::FieldProblem;
 use crate::lab::format;
 use crate::lab::palette::{Palette, Rgb};
 use crate::lab::session::Mode;
+use crate::lab::ui::plot_files::PlotDownloads;
 use crate::lab::ui::transport::{ShortcutsDialog, Transport};
 use crate::lab::ui::{LabContext, install_shortcuts, opening, panels, start_animation_loop};
 use edge::{Comparison, Policy, Tier};
@@ -627,6 +628,12 @@ fn Plots(refs: [NodeRef<html::Canvas>; 2]) -> impl IntoView {
                         })}
                     </p>
                 </figcaption>
+                <PlotDownloads
+                    canvas=latency
+                    title="latency"
+                    file="continuum-edge-latency"
+                    svg=move |size| plot_svg(lab, plot_data::latency, size)
+                />
             </figure>
             <figure class="panel plot">
                 <h2 class="panel-title">"Busy cores per tier"</h2>
@@ -649,9 +656,30 @@ fn Plots(refs: [NodeRef<html::Canvas>; 2]) -> impl IntoView {
                         ))}
                     </p>
                 </figcaption>
+                <PlotDownloads
+                    canvas=utilisation
+                    title="busy cores per tier"
+                    file="continuum-edge-utilisation"
+                    svg=move |size| plot_svg(lab, plot_data::utilisation, size)
+                />
             </figure>
         </div>
     }
+}
+
+/// A plot of the run as an SVG document of `size` CSS pixels.
+fn plot_svg(
+    lab: Lab,
+    chart: fn(
+        &[scenario::edge_run::EdgeSample],
+        sim::SimTime,
+    ) -> crate::lab::plot_data::LineChart<Curve>,
+    size: (u32, u32),
+) -> Result<String, String> {
+    lab.session.with_value(|s| {
+        let chart = chart(s.run().samples(), s.run().end());
+        crate::lab::plot::svg_lines(&chart, canvas::current_theme(), size, curve_colour)
+    })
 }
 
 /// Compare mode: every policy on this workload across seeds, in a table with 95 % confidence

@@ -136,8 +136,21 @@ where
         .x_label_area_size(px(34.0))
         .y_label_area_size(px(48.0))
         .build_cartesian_2d(0f64..chart.x_max_ms, 0f64..chart.y_max)?;
+    // Runs longer than 10 s are labelled in seconds (600000 ms reads badly).
+    let in_seconds = chart.x_max_ms > 10_000.0;
+    let x_label = move |v: &f64| {
+        if in_seconds {
+            crate::lab::format::trim(*v / 1000.0, 0)
+        } else {
+            crate::lab::format::trim(*v, 0)
+        }
+    };
     plot.configure_mesh()
-        .x_desc("simulated time (ms)")
+        .x_desc(if in_seconds {
+            "simulated time (s)"
+        } else {
+            "simulated time (ms)"
+        })
         .y_desc(chart.y_desc)
         .x_labels(5)
         .y_labels(5)
@@ -146,7 +159,7 @@ where
         .light_line_style(grid.mix(0.15).stroke_width(px(1.0)))
         .label_style(font(11.0))
         .axis_desc_style(font(11.0))
-        .x_label_formatter(&|v| crate::lab::format::trim(*v, 0))
+        .x_label_formatter(&x_label)
         .y_label_formatter(&|v| short_count(*v))
         .draw()?;
     for line in &chart.lines {
