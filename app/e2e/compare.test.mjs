@@ -41,8 +41,8 @@ async function inLockstep(page) {
   return s.timeNs;
 }
 
-/** Picks a change, types or chooses its value, and forks. */
-async function forkWith(page, kind, value) {
+/** Picks a change, types or chooses its value, and presses Fork here. */
+async function tryFork(page, kind, value) {
   await page.getByLabel('Change', { exact: true }).selectOption(kind);
   const field = page.locator('#fork-value');
   if (value !== undefined) {
@@ -50,6 +50,11 @@ async function forkWith(page, kind, value) {
     else await field.fill(value);
   }
   await page.locator('#fork-here').click();
+}
+
+/** Forks with a change and waits for the fork's view. */
+async function forkWith(page, kind, value) {
+  await tryFork(page, kind, value);
   await forkFigure(page).waitFor({ state: 'visible' });
 }
 
@@ -78,7 +83,7 @@ test('network lab: fork with 30 % loss, both runs under one cursor, differences 
   await forkWith(page, 'loss', '30');
   assert.match(await forkFigure(page).innerText(), /Fork: loss 30 %/);
   await page.locator('#compare-original-label', { hasText: 'Original' }).waitFor();
-  assert.match(await page.locator('#fork-status').innerText(), /replays from 0 ms/);
+  assert.match(await page.locator('#fork-how').innerText(), /replays from 0 ms/);
   assert.equal(await inLockstep(page), at, 'the fork catches up to the fork moment');
 
   // The transport drives both: play, pause, step, step back, the timeline.
@@ -142,12 +147,12 @@ test('CRDT lab: fork with a crash here shares the past, and a bad value is expla
   for (let i = 0; i < 40; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
   const here = await readStatus(page);
 
-  await forkWith(page, 'crash', 'zero');
+  await tryFork(page, 'crash', 'zero');
   await page.locator('#fork-status', { hasText: 'number' }).waitFor();
   assert.equal(await forkFigure(page).isVisible(), false, 'no fork from a bad value');
 
   await forkWith(page, 'crash', '1');
-  assert.match(await page.locator('#fork-status').innerText(), /shares everything up to/);
+  assert.match(await page.locator('#fork-how').innerText(), /same up to/);
   assert.equal(await forkTime(page), here.timeNs);
   assert.equal(await forkFigure(page).getAttribute('data-trace-hash'), here.hash, 'same past');
   await runToEnd(page);

@@ -542,9 +542,11 @@ fn delta_text(d: f64, base: f64, unit: Unit, sign: std::cmp::Ordering) -> String
         other => value_text(d.abs(), other),
     };
     let relative = if base != 0.0 && unit != Unit::Fraction {
+        let percent = (d / base).abs() * 100.0;
+        // Small changes keep a decimal, so they do not read as "0 %".
         format!(
             " ({plus_minus}{} %)",
-            format::trim((d / base).abs() * 100.0, 0)
+            format::trim(percent, if percent < 10.0 { 1 } else { 0 })
         )
     } else {
         String::new()
@@ -636,6 +638,11 @@ mod tests {
             ),
             Metric::new("energy", 3.0 + 1e-12, Unit::Joules, Better::Lower),
         ];
+        let small = differences(
+            &[Metric::new("e", 15.5, Unit::Joules, Better::Lower)],
+            &[Metric::new("e", 15.45, Unit::Joules, Better::Lower)],
+        );
+        assert_eq!(small[0].delta, "−50 mJ (−0.3 %)");
         let rows = differences(&a, &b);
         assert_eq!(rows.len(), 5);
         assert_eq!(rows[0].delta, "+50 (+50 %)");

@@ -87,6 +87,7 @@ pub fn ForkFigure<R: LiveRun + 'static>(
             </canvas>
             <figcaption>
                 <span class="lab-caption">{census}</span>
+                <span class="hint">"Marks as in the original's legend."</span>
             </figcaption>
         </figure>
     }
@@ -120,8 +121,9 @@ pub fn ForkPanel<R: LiveRun + 'static>(
             let change = k.change(&v, s.scenario())?;
             s.fork(change)
         });
+        // Forked: the heading and the note under it say what happened; otherwise, why not.
         if let Some(result) = result {
-            said.set(result.unwrap_or_else(|e| e));
+            said.set(result.err().unwrap_or_default());
         }
     };
     let on_leave = move |_| {
@@ -247,10 +249,10 @@ pub fn ForkPanel<R: LiveRun + 'static>(
                 }
             >
                 <p class="fork-heading"><strong>{heading}</strong></p>
-                <p class="hint">{how}</p>
-                <div class="table-scroll">
+                <p class="hint" id="fork-how">{how}</p>
+                <div class="table-scroll" tabindex="0" role="region" aria-labelledby="fork-table-caption">
                     <table class="fork-table" id="fork-table">
-                        <caption>{move || format!("Original and fork at {}", at())}</caption>
+                        <caption id="fork-table-caption">{move || format!("Original and fork at {}", at())}</caption>
                         <thead>
                             <tr>
                                 <th scope="col">"Measure"</th>
