@@ -186,7 +186,7 @@ test('1,000 replicas play as aggregates and the page keeps answering', async () 
   await openLab(page);
   await page.getByLabel('Preset').selectOption({ label: '1,000 replicas' });
   await page.waitForFunction(() => /1000 replicas/.test(document.querySelector('.crdt-canvas')?.getAttribute('aria-label') ?? ''));
-  assert.match(await page.locator('.lab-caption').innerText(), /too many to follow one by one/);
+  assert.match(await page.locator('.lab-caption').first().innerText(), /too many to follow one by one/);
   assert.equal(await page.locator('.replica-card').count(), 1, 'only the selected replica is shown');
   await page.getByRole('button', { name: 'Play' }).click();
   await page.getByLabel(/^Speed/).fill('400');

@@ -219,7 +219,7 @@ test('the 10,000-node preset plays and the page keeps answering', async () => {
   await page.getByLabel('Preset').selectOption({ label: '10,000 nodes, push gossip' });
   const canvas = page.getByRole('img', { name: /Live view/ });
   await page.waitForFunction(() => /10,000 nodes/.test(document.querySelector('.lab-canvas')?.getAttribute('aria-label') ?? ''));
-  assert.match(await page.locator('.lab-caption').innerText(), /10,000 nodes: showing node states, not individual messages/);
+  assert.match(await page.locator('.lab-caption').first().innerText(), /10,000 nodes: showing node states, not individual messages/);
   await page.getByRole('button', { name: 'Play' }).click();
   // Fastest speed: the simulation works as hard as the frame budget allows.
   await page.getByLabel(/^Speed/).fill('400');
@@ -323,7 +323,7 @@ test('100,000 nodes: building says so, and playing runs slowly but never freezes
   });
   await page.getByRole('button', { name: 'Pause' }).click();
   await page.getByRole('button', { name: 'Play' }).waitFor();
-  assert.match(await page.locator('.lab-caption').innerText(), /100,000 nodes: showing node states/);
+  assert.match(await page.locator('.lab-caption').first().innerText(), /100,000 nodes: showing node states/);
   watch.assertClean();
 });
 
