@@ -15,3 +15,4 @@ static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 mod crdt;
 mod link;
 mod scenarios;
+mod trace;
