@@ -21,5 +21,6 @@ pub mod raster;
 pub mod scene;
 pub mod session;
 pub mod share;
+pub mod spacetime;
 pub mod timeline;
 pub mod ui;

@@ -165,6 +165,7 @@ pub fn CrdtLab(
                 <ActPanel />
                 <Replicas />
                 <Plots refs=plot_refs />
+                <crate::lab::ui::spacetime::SpaceTime lab=lab />
             </section>
             <section class="lab-side" aria-label="Measurements">
                 <Measurements />

@@ -6,6 +6,7 @@ mod editor;
 pub mod energy;
 mod inspector;
 pub mod panels;
+pub mod spacetime;
 pub mod transport;
 
 use crate::lab::canvas::{self, Painter};
@@ -221,6 +222,7 @@ pub fn Lab(
                 </figure>
                 <panels::Actions />
                 <panels::Plot canvas=plot_ref />
+                <spacetime::SpaceTime lab=lab />
             </section>
             <section class="lab-side" aria-label="Measurements">
                 <panels::Summary />

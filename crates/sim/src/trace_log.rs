@@ -193,7 +193,7 @@ pub struct LogEntry {
 }
 
 /// A run of consecutive entries, shared between copies of the log once full.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 struct Chunk {
     entries: Vec<LogEntry>,
     /// `(message id, index in entries)` of every send and duplicate, ascending by id.
@@ -209,11 +209,27 @@ impl Chunk {
             heap_extra: 0,
         }
     }
+    /// Its size, counted from lengths and the fixed entry capacity (not from the vectors'
+    /// capacities, which a copy does not keep), so that a log and its copies account alike and
+    /// evict at the same events: a restored copy then reproduces the original log exactly.
     fn bytes(&self) -> usize {
         size_of::<Chunk>()
-            + self.entries.capacity() * size_of::<LogEntry>()
-            + self.sends.capacity() * size_of::<(MessageId, u32)>()
+            + CHUNK_EVENTS * size_of::<LogEntry>()
+            + self.sends.len() * size_of::<(MessageId, u32)>()
             + self.heap_extra
+    }
+}
+
+impl Clone for Chunk {
+    /// A copy with room for a whole chunk (copied only when a shared chunk is written to).
+    fn clone(&self) -> Chunk {
+        let mut entries = Vec::with_capacity(CHUNK_EVENTS);
+        entries.extend_from_slice(&self.entries);
+        Chunk {
+            entries,
+            sends: self.sends.clone(),
+            heap_extra: self.heap_extra,
+        }
     }
 }
 
@@ -290,8 +306,8 @@ impl TraceLog {
     /// The log's state besides its chunks: per-node Lamport clocks and the chunk list.
     fn own_bytes(&self) -> usize {
         size_of::<TraceLog>()
-            + self.lamport.capacity() * size_of::<u64>()
-            + self.chunks.capacity() * size_of::<Arc<Chunk>>()
+            + self.lamport.len() * size_of::<u64>()
+            + self.chunks.len() * size_of::<Arc<Chunk>>()
     }
     /// Whether vector clocks are computed for this run (at most [`MAX_CLOCK_NODES`] nodes).
     pub fn has_vector_clocks(&self) -> bool {
