@@ -22,5 +22,6 @@ pub mod raster;
 pub mod scene;
 pub mod session;
 pub mod share;
+pub mod spacetime;
 pub mod timeline;
 pub mod ui;

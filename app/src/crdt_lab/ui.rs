@@ -201,6 +201,7 @@ pub fn CrdtLab(
                 <compare::ForkPanel lab=lab />
                 <Replicas />
                 <Plots refs=plot_refs />
+                <crate::lab::ui::spacetime::SpaceTime lab=lab />
             </section>
             <section class="lab-side" aria-label="Measurements">
                 <Measurements />

@@ -49,8 +49,16 @@ pub trait LiveRun: Sized + Clone {
     fn messages_in_flight(&self) -> Vec<InFlight>;
     /// How many message copies are on the wire (cheaper than listing them).
     fn in_flight_count(&self) -> u64;
-    /// An estimate of the memory a copy of the run takes (for bounding time-travel copies).
+    /// An estimate of the memory a copy of the run takes (for bounding time-travel copies),
+    /// counting everything it holds, even what it shares with other copies.
     fn approx_heap_bytes(&self) -> usize;
+    /// An estimate of the bytes copying the run actually copies (for spacing the copies): what
+    /// it shares with the original (the trace log's full chunks) is not copied.
+    fn approx_copy_bytes(&self) -> usize {
+        self.approx_heap_bytes()
+    }
+    /// The trace kept for the space-time diagram and the trace exports.
+    fn trace_log(&self) -> Option<&sim::TraceLog>;
     /// The run's energy ledger.
     fn energy(&self) -> &energy::EnergyLedger;
     /// The run's curves as CSV.
@@ -161,9 +169,15 @@ impl LiveRun for BroadcastRun {
         self.sim().pending().messages_in_flight
     }
     /// The kernel's estimate, doubled for what nodes and observers allocate themselves (known
-    /// updates, per-link counters), which it does not see.
+    /// updates, per-link counters), which it does not see, plus the trace log.
     fn approx_heap_bytes(&self) -> usize {
-        2 * self.sim().approx_heap_bytes()
+        2 * self.sim().approx_heap_bytes() + self.trace_log().heap_bytes()
+    }
+    fn approx_copy_bytes(&self) -> usize {
+        2 * self.sim().approx_heap_bytes() + self.trace_log().unshared_bytes()
+    }
+    fn trace_log(&self) -> Option<&sim::TraceLog> {
+        Some(BroadcastRun::trace_log(self))
     }
     fn energy(&self) -> &energy::EnergyLedger {
         BroadcastRun::energy(self)
@@ -278,6 +292,14 @@ impl LiveRun for CrdtRun {
     }
     fn approx_heap_bytes(&self) -> usize {
         CrdtRun::approx_heap_bytes(self)
+    }
+    fn approx_copy_bytes(&self) -> usize {
+        let log = CrdtRun::trace_log(self);
+        CrdtRun::approx_heap_bytes(self) - log.map_or(0, |l| l.heap_bytes())
+            + log.map_or(0, |l| l.unshared_bytes())
+    }
+    fn trace_log(&self) -> Option<&sim::TraceLog> {
+        CrdtRun::trace_log(self)
     }
     fn energy(&self) -> &energy::EnergyLedger {
         CrdtRun::energy(self)
@@ -446,6 +468,10 @@ impl LiveRun for EdgeRun {
             ),
             Metric::new("Energy", s.energy.total().0, Unit::Joules, Better::Lower),
         ]
+    }
+    /// The edge lab keeps no trace log yet (its page shows no space-time diagram).
+    fn trace_log(&self) -> Option<&sim::TraceLog> {
+        None
     }
     fn act_now(&mut self, _kind: ActionKind) -> Result<(), ScenarioError> {
         Err(ScenarioError {

@@ -879,6 +879,48 @@ mod tests {
         assert!(s.comparison().is_none());
     }
 
+    /// A long run keeps its trace log under the log's cap and the time-travel copies under
+    /// theirs, though every copy carries a log (their full chunks shared, but counted whole).
+    #[test]
+    fn a_long_run_keeps_its_log_and_copies_within_their_caps() {
+        let mut scenario = broadcast_presets()
+            .into_iter()
+            .find(|p| p.name == "Partition, then heal (push-pull)")
+            .expect("preset")
+            .scenario;
+        scenario.duration = sim::SimDuration::from_secs(400);
+        let mut s = Session::<BroadcastRun>::new(&scenario).expect("valid");
+        let mut target = 0;
+        while !s.run().is_finished() {
+            target += 10_000;
+            s.seek_to_event(target);
+            assert!(s.timeline.bytes() <= crate::lab::timeline::MAX_SNAPSHOT_BYTES);
+            assert!(s.run().trace_log().heap_bytes() <= sim::DEFAULT_TRACE_LOG_BYTES);
+        }
+        assert!(s.run().trace_log().evicted() > 0, "the run outgrew its log");
+        assert!(
+            s.timeline.len() > 2,
+            "copies were kept: {} after {} events, {} bytes each, {} to copy",
+            s.timeline.len(),
+            s.run().events_processed(),
+            s.run().approx_heap_bytes(),
+            s.run().approx_copy_bytes()
+        );
+        // Going back restores a copy whose log is the log of that moment.
+        s.seek_to_event(target / 2);
+        let fresh: BroadcastRun = fresh_at(&scenario, target / 2);
+        let seqs = |r: &BroadcastRun| r.trace_log().entries().map(|e| e.seq).collect::<Vec<_>>();
+        let (restored, fresh) = (seqs(s.run()), seqs(&fresh));
+        assert!(
+            restored == fresh,
+            "the restored log keeps events {:?}..{:?}, a fresh run's {:?}..{:?}",
+            restored.first(),
+            restored.last(),
+            fresh.first(),
+            fresh.last()
+        );
+    }
+
     #[test]
     fn step_moves_one_event() {
         let mut s = session(0);

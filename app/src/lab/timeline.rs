@@ -76,6 +76,15 @@ impl<R: LiveRun + Clone> Timeline<R> {
         self.snapshots.len()
     }
 
+    /// The memory all copies take, by their own estimates (never more than
+    /// [`MAX_SNAPSHOT_BYTES`], except for a single copy bigger than that).
+    pub fn bytes(&self) -> usize {
+        self.snapshots
+            .iter()
+            .map(|s| s.run.approx_heap_bytes())
+            .sum()
+    }
+
     /// Whether no copy is kept.
     pub fn is_empty(&self) -> bool {
         self.snapshots.is_empty()
@@ -94,7 +103,7 @@ impl<R: LiveRun + Clone> Timeline<R> {
             return;
         }
         if !self.fixed {
-            let by_cost = bytes as u64 / BYTES_PER_SPACING_EVENT;
+            let by_cost = run.approx_copy_bytes() as u64 / BYTES_PER_SPACING_EVENT;
             if by_cost > self.spacing_events {
                 // Too dear to copy this often: space copies out, and look again later.
                 self.spacing_events = by_cost;

@@ -8,6 +8,7 @@ pub mod energy;
 mod inspector;
 pub mod panels;
 pub mod plot_files;
+pub mod spacetime;
 pub mod transport;
 
 use crate::lab::canvas::{self, Painter};
@@ -240,6 +241,7 @@ pub fn Lab(
                 <panels::Actions />
                 <compare::ForkPanel lab=lab />
                 <panels::Plot canvas=plot_ref />
+                <spacetime::SpaceTime lab=lab />
             </section>
             <section class="lab-side" aria-label="Measurements">
                 <panels::Summary />

@@ -120,6 +120,9 @@ impl<C: Replicated> Message for ReplicaMsg<C> {
         };
         HEADER_BYTES.saturating_add(u32::try_from(payload).unwrap_or(u32::MAX))
     }
+    fn kind(&self) -> &'static str {
+        ReplicaMsg::kind(self)
+    }
 }
 
 /// The replica's only timer: the next sync round.

@@ -118,6 +118,14 @@ impl Message for BroadcastMsg {
                 } => (UPDATE_ID_BYTES + payload_bytes) * n(updates) + UPDATE_ID_BYTES * n(want),
             }
     }
+    fn kind(&self) -> &'static str {
+        match self {
+            BroadcastMsg::Broadcast { .. } => "broadcast",
+            BroadcastMsg::Rumor { .. } => "rumor",
+            BroadcastMsg::Digest { .. } => "digest",
+            BroadcastMsg::Exchange { .. } => "exchange",
+        }
+    }
 }
 
 /// Timers a broadcast node sets.

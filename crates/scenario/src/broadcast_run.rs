@@ -12,7 +12,7 @@ use protocols::broadcast::{
 };
 use sim::{
     ConfigError, Counters, Fault, NetworkStats, NodeId, Observer, RunBudget, RunOutcome, Sim,
-    SimDuration, SimTime, TraceEvent, TraceHash, TraceKind,
+    SimDuration, SimTime, TraceEvent, TraceHash, TraceKind, TraceLog,
 };
 
 /// One point of the curves the lab plots.
@@ -67,6 +67,7 @@ struct Observers {
     hash: TraceHash,
     curves: Curves,
     energy: EnergyLedger,
+    trace: TraceLog,
 }
 
 impl Observer<BroadcastMsg> for Observers {
@@ -83,6 +84,7 @@ impl Observer<BroadcastMsg> for Observers {
         self.counters.observe(event);
         self.hash.observe(event);
         self.energy.observe(event);
+        self.trace.observe(event);
     }
 }
 
@@ -177,6 +179,7 @@ impl BroadcastRun {
             hash: TraceHash::new(),
             curves: Curves::new(SimDuration(scenario.duration.0 / 500)),
             energy: EnergyLedger::new(lab_ledger_config(b.nodes, PER_LINK_COUNTERS_MAX_NODES)),
+            trace: TraceLog::new(b.nodes, sim::DEFAULT_TRACE_LOG_BYTES),
         };
         let mut run = BroadcastRun {
             scenario: scenario.clone(),
@@ -301,6 +304,10 @@ impl BroadcastRun {
     /// The energy ledger of the run so far.
     pub fn energy(&self) -> &EnergyLedger {
         &self.observers.energy
+    }
+    /// The trace so far, in bounded memory (for the space-time diagram and exports).
+    pub fn trace_log(&self) -> &TraceLog {
+        &self.observers.trace
     }
     /// The trace hash so far.
     pub fn trace_hash(&self) -> &TraceHash {

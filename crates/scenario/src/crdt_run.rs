@@ -20,7 +20,7 @@ use energy::EnergyLedger;
 use sim::{
     ConfigError, Counters, Fault, InFlight, LocalTime, NetworkStats, NodeId, Observer,
     PartitionState, RunBudget, RunOutcome, Sim, SimDuration, SimTime, Topology, TraceEvent,
-    TraceHash,
+    TraceHash, TraceLog,
 };
 use std::collections::BTreeMap;
 
@@ -248,6 +248,7 @@ trait Replicas {
     fn totals(&self) -> Totals;
     fn values(&self) -> Vec<String>;
     fn approx_heap_bytes(&self) -> usize;
+    fn trace_log(&self) -> Option<&TraceLog>;
 }
 
 #[derive(Clone, Debug)]
@@ -255,13 +256,18 @@ struct WorldObservers {
     counters: Counters,
     hash: TraceHash,
     energy: EnergyLedger,
+    /// The trace for the diagram and exports: kept for the chosen mode only.
+    trace: Option<TraceLog>,
 }
 
-impl<M> Observer<M> for WorldObservers {
+impl<M: sim::Message> Observer<M> for WorldObservers {
     fn observe(&mut self, event: &TraceEvent<'_, M>) {
         self.counters.observe(event);
         self.hash.observe(event);
         self.energy.observe(event);
+        if let Some(t) = &mut self.trace {
+            t.observe(event);
+        }
     }
 }
 
@@ -292,7 +298,12 @@ fn state_hash<T: serde::Serialize>(value: &T) -> u64 {
 }
 
 impl<C: LabType> World<C> {
-    fn new(scenario: &Scenario, c: &CrdtScenario, mode: SyncMode) -> Result<Self, ConfigError> {
+    fn new(
+        scenario: &Scenario,
+        c: &CrdtScenario,
+        mode: SyncMode,
+        trace: bool,
+    ) -> Result<Self, ConfigError> {
         let config = network_config(scenario.seed, c.replicas, &c.topology, &c.link)?;
         let sim = Sim::new(config, move |id| ReplicaNode::<C>::new(id, mode))?;
         let counters = if c.replicas <= crate::broadcast_run::PER_LINK_COUNTERS_MAX_NODES {
@@ -309,6 +320,7 @@ impl<C: LabType> World<C> {
                     c.replicas,
                     crate::crdt_lab::MAX_ANIMATED_REPLICAS,
                 )),
+                trace: trace.then(|| TraceLog::new(c.replicas, sim::DEFAULT_TRACE_LOG_BYTES)),
             },
         })
     }
@@ -430,6 +442,10 @@ impl<C: LabType> Replicas for World<C> {
                 .iter()
                 .map(|r| crdt::wire_bytes(r.state()) + r.sync_metadata_bytes())
                 .sum::<usize>()
+            + self.obs.trace.as_ref().map_or(0, TraceLog::heap_bytes)
+    }
+    fn trace_log(&self) -> Option<&TraceLog> {
+        self.obs.trace.as_ref()
     }
 }
 
@@ -438,26 +454,28 @@ fn world_of(
     c: &CrdtScenario,
     data_type: CrdtType,
     mode: SyncMode,
+    trace: bool,
 ) -> Result<Box<dyn Replicas>, ConfigError> {
     fn boxed<C: LabType>(
         s: &Scenario,
         c: &CrdtScenario,
         mode: SyncMode,
+        trace: bool,
     ) -> Result<Box<dyn Replicas>, ConfigError> {
-        Ok(Box::new(World::<C>::new(s, c, mode)?))
+        Ok(Box::new(World::<C>::new(s, c, mode, trace)?))
     }
     match data_type {
-        CrdtType::GCounter => boxed::<GCounter>(scenario, c, mode),
-        CrdtType::PnCounter => boxed::<PnCounter>(scenario, c, mode),
-        CrdtType::LwwRegister => boxed::<LwwRegister<String>>(scenario, c, mode),
-        CrdtType::MvRegister => boxed::<MvRegister<String>>(scenario, c, mode),
-        CrdtType::GSet => boxed::<GSet<String>>(scenario, c, mode),
-        CrdtType::TwoPSet => boxed::<TwoPSet<String>>(scenario, c, mode),
-        CrdtType::OrSet => boxed::<OrSet<String>>(scenario, c, mode),
-        CrdtType::LwwMap => boxed::<LwwMap<String, String>>(scenario, c, mode),
-        CrdtType::Text => boxed::<Text>(scenario, c, mode),
-        CrdtType::NaiveCounter => boxed::<NaiveCounter>(scenario, c, mode),
-        CrdtType::NaiveRegister => boxed::<NaiveRegister<String>>(scenario, c, mode),
+        CrdtType::GCounter => boxed::<GCounter>(scenario, c, mode, trace),
+        CrdtType::PnCounter => boxed::<PnCounter>(scenario, c, mode, trace),
+        CrdtType::LwwRegister => boxed::<LwwRegister<String>>(scenario, c, mode, trace),
+        CrdtType::MvRegister => boxed::<MvRegister<String>>(scenario, c, mode, trace),
+        CrdtType::GSet => boxed::<GSet<String>>(scenario, c, mode, trace),
+        CrdtType::TwoPSet => boxed::<TwoPSet<String>>(scenario, c, mode, trace),
+        CrdtType::OrSet => boxed::<OrSet<String>>(scenario, c, mode, trace),
+        CrdtType::LwwMap => boxed::<LwwMap<String, String>>(scenario, c, mode, trace),
+        CrdtType::Text => boxed::<Text>(scenario, c, mode, trace),
+        CrdtType::NaiveCounter => boxed::<NaiveCounter>(scenario, c, mode, trace),
+        CrdtType::NaiveRegister => boxed::<NaiveRegister<String>>(scenario, c, mode, trace),
     }
 }
 
@@ -589,16 +607,18 @@ impl CrdtRun {
         scenario.validate()?;
         let (interval, fanout) = sync_interval_and_fanout(&c.sync);
         let [s, o, d] = all_modes(interval, fanout);
-        let world = |mode| world_of(scenario, c, c.data_type, mode).map_err(config_error);
-        let modes = [world(s)?, world(o)?, world(d)?];
+        let chosen = mode_index(&c.sync);
+        let world =
+            |mode, i| world_of(scenario, c, c.data_type, mode, i == chosen).map_err(config_error);
+        let modes = [world(s, 0)?, world(o, 1)?, world(d, 2)?];
         let naive = match c.data_type.naive_counterpart() {
-            Some(t) => Some(world_of(scenario, c, t, c.sync).map_err(config_error)?),
+            Some(t) => Some(world_of(scenario, c, t, c.sync, false).map_err(config_error)?),
             None => None,
         };
         let mut run = CrdtRun {
             scenario: scenario.clone(),
             modes,
-            chosen: mode_index(&c.sync),
+            chosen,
             naive,
             series: Series::new(SimDuration(scenario.duration.0 / 500)),
             convergence: [Convergence::default(); 3],
@@ -797,6 +817,10 @@ impl CrdtRun {
     /// The chosen mode's message counters.
     pub fn counters(&self) -> &Counters {
         self.main().counters()
+    }
+    /// The chosen mode's trace, in bounded memory (for the space-time diagram and exports).
+    pub fn trace_log(&self) -> Option<&TraceLog> {
+        self.main().trace_log()
     }
     /// The chosen mode's trace hash.
     pub fn trace_hash(&self) -> &TraceHash {

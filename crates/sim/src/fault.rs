@@ -203,7 +203,7 @@ impl PartitionState {
     }
 
     /// Applies a partition verb; other verbs are ignored here.
-    pub(crate) fn apply(&mut self, fault: &Fault, node_count: u32) {
+    pub fn apply(&mut self, fault: &Fault, node_count: u32) {
         match fault {
             Fault::Split(groups) => {
                 let rest = groups.len() as u32;

@@ -28,6 +28,7 @@ mod time;
 mod timers;
 mod topology;
 mod trace;
+pub mod trace_log;
 
 pub use clock::{ClockParams, LocalClock, MAX_CLOCK_OFFSET_NS, MAX_DRIFT_PPB};
 pub use error::ConfigError;
@@ -45,3 +46,6 @@ pub use sim::{
 pub use time::{LocalTime, SimDuration, SimTime};
 pub use topology::{MAX_LINKS, MAX_NODES, Topology};
 pub use trace::{DropReason, FnObserver, Observer, TraceEvent, TraceKind};
+pub use trace_log::{
+    DEFAULT_TRACE_LOG_BYTES, Happening, LogEntry, MAX_CLOCK_NODES, SHIVIZ_DEFAULT_REGEX, TraceLog,
+};

@@ -11,6 +11,12 @@ pub trait Message: Clone + Debug {
     /// The size of this message on the wire, in bytes (headers included, as the protocol counts them).
     /// It must depend on the message alone: the kernel asks again when a copy arrives.
     fn size_bytes(&self) -> u32;
+
+    /// A short name of the message's kind for traces and diagrams (`"rumor"`, `"state"`);
+    /// the same for every message of that kind.
+    fn kind(&self) -> &'static str {
+        "message"
+    }
 }
 
 /// A simulated process: a deterministic state machine driven by the kernel.

@@ -259,6 +259,25 @@ pub fn SharePanel<R: LiveRun + 'static>(
         let csv = lab.session.with_value(|s| s.run().metrics_csv());
         offer("continuum-metrics.csv", "text/csv", csv);
     };
+    let on_export_trace = move |_| {
+        let lines = lab
+            .session
+            .with_value(|s| s.run().trace_log().map(|t| t.json_lines()));
+        match lines {
+            Some(text) => offer("continuum-trace.jsonl", "application/x-ndjson", text),
+            None => file_said.set("This run keeps no trace.".to_owned()),
+        }
+    };
+    let on_export_shiviz = move |_| {
+        let log = lab
+            .session
+            .with_value(|s| s.run().trace_log().map(|t| t.shiviz()));
+        match log {
+            Some(Ok(text)) => offer("continuum-trace.shiviz.log", "text/plain", text),
+            Some(Err(e)) => file_said.set(e),
+            None => file_said.set("This run keeps no trace.".to_owned()),
+        }
+    };
     let on_import = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
         let Some(input) = ev
@@ -338,7 +357,12 @@ pub fn SharePanel<R: LiveRun + 'static>(
             <div class="button-row">
                 <button type="button" on:click=on_export_scenario>"Download scenario (JSON)"</button>
                 <button type="button" on:click=on_export_metrics>"Download curves (CSV)"</button>
+                <button type="button" on:click=on_export_trace>"Trace (JSON lines)"</button>
+                <button type="button" on:click=on_export_shiviz>"Trace (ShiViz)"</button>
             </div>
+            <p class="hint">
+                "The trace so far, with vector clocks; the ShiViz log opens in ShiViz as it is."
+            </p>
             <div class="field">
                 <label for="lab-import">"Open a scenario file"</label>
                 <input

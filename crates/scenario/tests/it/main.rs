@@ -16,3 +16,4 @@ mod crdt;
 mod edge;
 mod link;
 mod scenarios;
+mod trace;

@@ -8,6 +8,7 @@ mod chatter;
 
 mod faults;
 mod properties;
+mod trace_log;
 
 use chatter::reference_trace_hash;
 
