@@ -86,7 +86,7 @@ pub fn ForkFigure<R: LiveRun + 'static>(
                 {census}
             </canvas>
             <figcaption>
-                <span class="lab-caption">{census}</span>
+                <span class="fork-caption">{census}</span>
                 <span class="hint">"Marks as in the original's legend."</span>
             </figcaption>
         </figure>
