@@ -15,6 +15,10 @@ use crate::lab::spacetime::{
 use leptos::prelude::*;
 use sim::TraceLog;
 
+/// The largest run whose space-time diagram is drawn live: the window's layout grows with the
+/// node count (vector clocks), and beyond this it costs more than a frame.
+pub const MAX_DIAGRAM_NODES: u32 = 256;
+
 /// What the panel shows about the chosen event.
 #[derive(Clone, Debug, PartialEq)]
 struct Chosen {
@@ -59,6 +63,11 @@ pub fn SpaceTime<R: LiveRun + 'static>(
         let axis = axis.get();
         let chosen = chosen.get();
         lab.read(|s| {
+            // Laying out a window of a big run's log costs more than a frame; the exports
+            // still carry the trace.
+            if s.run().node_count() > MAX_DIAGRAM_NODES {
+                return None;
+            }
             let live = s.run().trace_log()?;
             let log = pinned.with_value(|p| shown(live, p.as_ref()));
             let neighbours = s
@@ -177,7 +186,14 @@ pub fn SpaceTime<R: LiveRun + 'static>(
             <div class="spacetime-scroll">
                 {move || match drawing.get() {
                     Some((d, ..)) => draw(d, choose).into_any(),
-                    None => view! { <p class="hint">"This run keeps no trace."</p> }.into_any(),
+                    None => view! {
+                        <p class="hint">
+                            {format!(
+                                "The diagram is drawn for runs of at most {MAX_DIAGRAM_NODES} nodes; download the trace (Share, Files) to explore bigger ones in ShiViz or a notebook."
+                            )}
+                        </p>
+                    }
+                    .into_any(),
                 }}
             </div>
             <figcaption>
