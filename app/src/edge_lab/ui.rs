@@ -199,7 +199,6 @@ pub fn EdgeLab(
                         </Show>
                     </figcaption>
                 </figure>
-                <crate::lab::ui::spacetime::SpaceTime lab=lab />
                 <Plots refs=plot_refs />
                 <Servers />
                 <ComparePanel />

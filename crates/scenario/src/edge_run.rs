@@ -169,9 +169,8 @@ impl EdgeRun {
             return Err(wrong_lab("edge", scenario));
         };
         scenario.validate()?;
-        let world = EdgeWorld::new(e, scenario.seed, edge_ledger_config(e.node_count()))
-            .map_err(error)?
-            .with_trace_log(sim::DEFAULT_TRACE_LOG_BYTES);
+        let world =
+            EdgeWorld::new(e, scenario.seed, edge_ledger_config(e.node_count())).map_err(error)?;
         Ok(EdgeRun {
             scenario: scenario.clone(),
             world,
@@ -276,7 +275,6 @@ impl EdgeRun {
         self.world.sim().approx_heap_bytes()
             + nodes * 24
             + (self.plan().layout.fogs + self.plan().layout.edges + 1) as usize * 512
-            + self.trace_log().map_or(0, sim::TraceLog::heap_bytes)
     }
     /// The energy ledger.
     pub fn energy(&self) -> &EnergyLedger {
@@ -302,10 +300,6 @@ impl EdgeRun {
     /// Where node `id` is drawn.
     pub fn position(&self, id: NodeId) -> Option<Position> {
         self.plan().layout.sites.get(id.index()).map(|s| s.position)
-    }
-    /// The recent trace (for the space-time diagram and the trace exports).
-    pub fn trace_log(&self) -> Option<&sim::TraceLog> {
-        self.world.observers().trace.as_ref()
     }
     /// Every node's position, by id (synthetic layout or city coordinates).
     pub fn positions(&self) -> Vec<Position> {
