@@ -179,7 +179,7 @@ mod tests {
             "10,000 nodes: not worth a copy after 1,000 events"
         );
         assert!(
-            timeline.spacing_events >= run.approx_heap_bytes() as u64 / BYTES_PER_SPACING_EVENT
+            timeline.spacing_events >= run.approx_copy_bytes() as u64 / BYTES_PER_SPACING_EVENT
         );
     }
 }
