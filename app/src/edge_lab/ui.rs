@@ -143,18 +143,7 @@ pub fn EdgeLab(
     };
 
     view! {
-        <Show when=move || broken.get().is_some()>
-            <div class="lab-alert" role="alert">
-                <p>
-                    <strong>"This share link could not be opened. "</strong>
-                    {move || broken.get().unwrap_or_default()}
-                    " The default scenario was loaded instead."
-                </p>
-                <button type="button" class="button-quiet" on:click=move |_| broken.set(None)>
-                    "Dismiss"
-                </button>
-            </div>
-        </Show>
+        <panels::BrokenLinkAlert broken=broken />
         <div class="lab edge-lab">
             <section class="lab-controls" aria-label="Scenario">
                 <Editor />

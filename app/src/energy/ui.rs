@@ -241,18 +241,7 @@ pub fn EnergyLab(
     let broken = RwSignal::new(broken);
     let problem_count = move || state.problems.with(Vec::len);
     view! {
-        <Show when=move || broken.get().is_some()>
-            <div class="lab-alert" role="alert">
-                <p>
-                    <strong>"This share link could not be opened. "</strong>
-                    {move || broken.get().unwrap_or_default()}
-                    " The default scenario was loaded instead."
-                </p>
-                <button type="button" class="button-quiet" on:click=move |_| broken.set(None)>
-                    "Dismiss"
-                </button>
-            </div>
-        </Show>
+        <crate::lab::ui::panels::BrokenLinkAlert broken=broken />
         <div class="lab energy-lab">
             <section class="panel energy-top" aria-labelledby="energy-grid-title">
                 <div>

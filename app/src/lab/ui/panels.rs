@@ -44,6 +44,29 @@ pub fn Actions() -> impl IntoView {
     }
 }
 
+/// Says why a share link could not be opened (the page loaded the default scenario instead),
+/// until dismissed. Every lab page shows it above the lab.
+#[component]
+pub fn BrokenLinkAlert(
+    /// The reason, while there is one to show.
+    broken: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <Show when=move || broken.get().is_some()>
+            <div class="lab-alert" role="alert">
+                <p>
+                    <strong>"This share link could not be opened. "</strong>
+                    {move || broken.get().unwrap_or_default()}
+                    " The default scenario was loaded instead."
+                </p>
+                <button type="button" class="button-quiet" on:click=move |_| broken.set(None)>
+                    "Dismiss"
+                </button>
+            </div>
+        </Show>
+    }
+}
+
 /// Crash or restart the selected node (keeping or losing its state), split the network in
 /// halves, heal it: the fault buttons every lab with nodes shares. Goes inside a `.button-row`.
 #[component]
