@@ -11,7 +11,7 @@ use crate::lab::canvas::{self, Painter};
 use crate::lab::form::{FieldProblem, LatencyChoice, TopologyChoice};
 use crate::lab::format;
 use crate::lab::palette::{Palette, Rgb};
-use crate::lab::session::{Mode, Session};
+use crate::lab::session::Session;
 use crate::lab::ui::compare;
 use crate::lab::ui::plot_files::PlotDownloads;
 use crate::lab::ui::transport::{ShortcutsDialog, Transport};
@@ -103,9 +103,28 @@ pub fn CrdtLab(
     let painter = StoredValue::new_local(Painter::default());
     let help_ref = NodeRef::<html::Dialog>::new();
 
-    let mut plots = PlotSchedule::default();
+    let mut plots = crate::lab::ui::LineChartSchedule::default();
     start_animation_loop(lab, canvas_ref, painter, move |timestamp| {
-        plots.paint_if_due(plot_refs, lab, timestamp);
+        plots.paint_if_due(
+            plot_refs,
+            lab,
+            timestamp,
+            |r: &CrdtRun| {
+                (
+                    r.samples().len(),
+                    r.samples().last().map_or(0, |l| l.time.0),
+                )
+            },
+            |r| {
+                let (samples, end) = (r.samples(), crate::lab::live::LiveRun::end(r));
+                [
+                    plot_data::divergence(samples, end),
+                    plot_data::bytes_by_mode(samples, end),
+                    plot_data::metadata(samples, end),
+                ]
+            },
+            curve_colour,
+        );
     });
     install_shortcuts(lab, help_ref);
 
@@ -998,14 +1017,6 @@ fn plot_svg(
     })
 }
 
-/// When to redraw the plots: when the data, size or theme changed, at most four times a second
-/// while playing.
-#[derive(Default)]
-struct PlotSchedule {
-    last_key: Option<(usize, u64, i32, crate::lab::palette::Theme)>,
-    last_ms: f64,
-}
-
 fn curve_colour(curve: Curve, p: &Palette) -> (Rgb, f64) {
     match curve {
         Curve::Distinct => (p.latest, 2.5),
@@ -1014,47 +1025,6 @@ fn curve_colour(curve: Curve, p: &Palette) -> (Rgb, f64) {
         Curve::OpBytes => (p.latest, 2.0),
         Curve::DeltaBytes => (p.state(2), 2.5),
         Curve::Metadata => (p.state(3), 2.5),
-    }
-}
-
-impl PlotSchedule {
-    fn paint_if_due(&mut self, refs: [NodeRef<html::Canvas>; 3], lab: Lab, now_ms: f64) {
-        let Some(first) = refs[0].get_untracked() else {
-            return;
-        };
-        let theme = canvas::current_theme();
-        let Some((key, playing)) = lab.session.try_with_value(|s| {
-            let samples = s.run().samples();
-            (
-                (
-                    samples.len(),
-                    samples.last().map_or(0, |l| l.time.0) ^ s.run().end().0,
-                    first.client_width(),
-                    theme,
-                ),
-                s.mode() != Mode::Paused,
-            )
-        }) else {
-            return;
-        };
-        if self.last_key == Some(key) || (playing && now_ms - self.last_ms < 250.0) {
-            return;
-        }
-        self.last_key = Some(key);
-        self.last_ms = now_ms;
-        let charts = lab.session.with_value(|s| {
-            let (samples, end) = (s.run().samples(), s.run().end());
-            [
-                plot_data::divergence(samples, end),
-                plot_data::bytes_by_mode(samples, end),
-                plot_data::metadata(samples, end),
-            ]
-        });
-        for (r, chart) in refs.iter().zip(&charts) {
-            if let Some(canvas) = r.get_untracked() {
-                crate::lab::plot::draw_lines(&canvas, chart, theme, curve_colour);
-            }
-        }
     }
 }
 

@@ -12,7 +12,6 @@ use crate::lab::canvas;
 use crate::lab::form::FieldProblem;
 use crate::lab::format;
 use crate::lab::palette::{Palette, Rgb};
-use crate::lab::session::Mode;
 use crate::lab::ui::plot_files::PlotDownloads;
 use crate::lab::ui::transport::{ShortcutsDialog, Transport};
 use crate::lab::ui::{LabContext, install_shortcuts, opening, panels, start_animation_loop};
@@ -105,9 +104,26 @@ pub fn EdgeLab(
     ];
     let painter = StoredValue::new_local(EdgePainter::default());
     let help_ref = NodeRef::<html::Dialog>::new();
-    let mut plots = PlotSchedule::default();
+    let mut plots = crate::lab::ui::LineChartSchedule::default();
     start_animation_loop(lab, canvas_ref, painter, move |timestamp| {
-        plots.paint_if_due(plot_refs, lab, timestamp);
+        plots.paint_if_due(
+            plot_refs,
+            lab,
+            timestamp,
+            |r: &EdgeRun| {
+                (
+                    r.samples().len(),
+                    r.samples().last().map_or(0, |l| l.time.0),
+                )
+            },
+            |r| {
+                [
+                    plot_data::latency(r.samples(), r.end()),
+                    plot_data::utilisation(r.samples(), r.end()),
+                ]
+            },
+            curve_colour,
+        );
         compare.work(12.0);
     });
     install_shortcuts(lab, help_ref);
@@ -535,13 +551,6 @@ fn Servers() -> impl IntoView {
     }
 }
 
-/// Repaints the plots when their data changed, at most four times a second while playing.
-#[derive(Default)]
-struct PlotSchedule {
-    last_key: Option<(usize, u64, i32, crate::lab::palette::Theme)>,
-    last_ms: f64,
-}
-
 fn curve_colour(curve: Curve, p: &Palette) -> (Rgb, f64) {
     match curve {
         Curve::MeanLatency => (p.latest, 2.5),
@@ -549,46 +558,6 @@ fn curve_colour(curve: Curve, p: &Palette) -> (Rgb, f64) {
         Curve::Utilisation(Tier::Edge) => (p.state(0), 2.5),
         Curve::Utilisation(Tier::Fog) => (p.state(2), 2.0),
         Curve::Utilisation(_) => (p.state(1), 2.0),
-    }
-}
-
-impl PlotSchedule {
-    fn paint_if_due(&mut self, refs: [NodeRef<html::Canvas>; 2], lab: Lab, now_ms: f64) {
-        let Some(first) = refs[0].get_untracked() else {
-            return;
-        };
-        let theme = canvas::current_theme();
-        let Some((key, playing)) = lab.session.try_with_value(|s| {
-            let samples = s.run().samples();
-            (
-                (
-                    samples.len(),
-                    samples.last().map_or(0, |l| l.time.0) ^ s.run().end().0,
-                    first.client_width(),
-                    theme,
-                ),
-                s.mode() != Mode::Paused,
-            )
-        }) else {
-            return;
-        };
-        if self.last_key == Some(key) || (playing && now_ms - self.last_ms < 250.0) {
-            return;
-        }
-        self.last_key = Some(key);
-        self.last_ms = now_ms;
-        let charts = lab.session.with_value(|s| {
-            let (samples, end) = (s.run().samples(), s.run().end());
-            [
-                plot_data::latency(samples, end),
-                plot_data::utilisation(samples, end),
-            ]
-        });
-        for (r, chart) in refs.iter().zip(&charts) {
-            if let Some(canvas) = r.get_untracked() {
-                crate::lab::plot::draw_lines(&canvas, chart, theme, curve_colour);
-            }
-        }
     }
 }
 

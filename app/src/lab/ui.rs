@@ -122,6 +122,60 @@ impl<R: LiveRun + 'static> LabContext<R> {
     }
 }
 
+/// When to redraw a lab's one-axis line charts (the network lab's two-axis plot has its own
+/// `PlotSchedule` below): when the data, the canvas width or the theme changed,
+/// and at most four times a second while playing.
+#[derive(Default)]
+pub struct LineChartSchedule {
+    last_key: Option<(usize, u64, i32, crate::lab::palette::Theme)>,
+    last_ms: f64,
+}
+
+impl LineChartSchedule {
+    /// Draws `charts` of the run onto `refs` if due. `data_key` names the data drawn (how many
+    /// samples, the last one's time in ns): nothing is redrawn while it, the end of the run, the
+    /// width and the theme stay the same.
+    pub fn paint_if_due<R: LiveRun + 'static, C: Copy, const N: usize>(
+        &mut self,
+        refs: [NodeRef<html::Canvas>; N],
+        lab: LabContext<R>,
+        now_ms: f64,
+        data_key: impl Fn(&R) -> (usize, u64),
+        charts: impl Fn(&R) -> [crate::lab::plot_data::LineChart<C>; N],
+        colour_of: impl Fn(C, &crate::lab::palette::Palette) -> (crate::lab::palette::Rgb, f64) + Copy,
+    ) {
+        let Some(first) = refs.first().and_then(|r| r.get_untracked()) else {
+            return;
+        };
+        let theme = canvas::current_theme();
+        let Some((key, playing)) = lab.session.try_with_value(|s| {
+            let (samples, last_ns) = data_key(s.run());
+            (
+                (
+                    samples,
+                    last_ns ^ s.run().end().0,
+                    first.client_width(),
+                    theme,
+                ),
+                s.mode() != Mode::Paused,
+            )
+        }) else {
+            return;
+        };
+        if self.last_key == Some(key) || (playing && now_ms - self.last_ms < 250.0) {
+            return;
+        }
+        self.last_key = Some(key);
+        self.last_ms = now_ms;
+        let charts = lab.session.with_value(|s| charts(s.run()));
+        for (r, chart) in refs.iter().zip(&charts) {
+            if let Some(canvas) = r.get_untracked() {
+                crate::lab::plot::draw_lines(&canvas, chart, theme, colour_of);
+            }
+        }
+    }
+}
+
 /// What a lab starts with: the scenario (the link's, else `default`), the moment to pause at,
 /// and any broken-link message.
 pub fn opening<R: LiveRun>(
