@@ -858,12 +858,18 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
 }
 
 /// Where each point's label goes (its y), so labels of nearby points do not overlap: labels
-/// are placed from the top, each moved down below any earlier one whose box it would cross.
-/// `points` are `(x, y, label characters)` in the scatter's units (2.2-unit text, about 1.2
-/// units per character).
+/// are placed from the top, each moved down below the lowest earlier one whose box it would
+/// cross, until it crosses none. `points` are `(x, y, label characters)` in the scatter's units
+/// (2.2-unit text, about 1.2 units per character).
+///
+/// Each move puts the label a full line below a blocker that was more than a hair below the
+/// previous one, so the loop ends after at most one move per placed label; a move of exactly
+/// one line must not count as crossing again (in floating point, `(a + 2.6) - a` can be a hair
+/// under 2.6, which once made this loop spin for ever on tied policies).
 fn label_rows(points: &[(f64, f64, usize)]) -> Vec<f64> {
     const LINE: f64 = 2.6;
     const CHAR: f64 = 1.2;
+    const HAIR: f64 = 1e-6;
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| points[a].1.total_cmp(&points[b].1).then(a.cmp(&b)));
     let mut placed: Vec<(f64, f64, f64)> = Vec::new(); // (x from, x to, y)
@@ -871,11 +877,13 @@ fn label_rows(points: &[(f64, f64, usize)]) -> Vec<f64> {
     for i in order {
         let (x, mut y, chars) = points[i];
         let (from, to) = (x + 2.2, x + 2.2 + chars as f64 * CHAR);
-        while let Some(&(_, _, other)) = placed
+        while let Some(lowest) = placed
             .iter()
-            .find(|&&(a, b, other)| a < to && from < b && (other - y).abs() < LINE)
+            .filter(|&&(a, b, other)| a < to && from < b && (other - y).abs() < LINE - HAIR)
+            .map(|&(_, _, other)| other)
+            .max_by(f64::total_cmp)
         {
-            y = other + LINE;
+            y = lowest + LINE;
         }
         placed.push((from, to, y));
         out[i] = y;
@@ -897,6 +905,21 @@ mod tests {
         assert!(ys[1] >= 22.6, "moved below the first: {ys:?}");
         assert_eq!(ys[2], 20.0, "far to the right: stays");
         assert_eq!(ys[3], 40.0, "far below: stays");
+    }
+
+    #[test]
+    fn tied_points_get_one_line_each_wherever_they_are() {
+        // Nine policies on one spot (a light load where they all agree) hung the page once.
+        for k in 0..400 {
+            let y = f64::from(k) * 0.137;
+            let ys = super::label_rows(&[(30.0, y, 6); 9]);
+            let mut sorted = ys.clone();
+            sorted.sort_by(f64::total_cmp);
+            assert_eq!(sorted[0], y, "the first stays at {y}");
+            for pair in sorted.windows(2) {
+                assert!(pair[1] - pair[0] > 2.5, "labels overlap at y = {y}: {ys:?}");
+            }
+        }
     }
 }
 

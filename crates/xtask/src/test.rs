@@ -181,6 +181,9 @@ fn release_build() -> Result<(), String> {
     dist::report_sizes()
 }
 
+/// Upper bound for one browser test (the slowest, Melbourne's ten minutes, takes ≈ 25 s here).
+const E2E_TEST_TIMEOUT_MS: u32 = 240_000;
+
 fn e2e_tests() -> Result<(), String> {
     let e2e = root().join("app").join("e2e");
     let entries = std::fs::read_dir(&e2e)
@@ -198,6 +201,8 @@ fn e2e_tests() -> Result<(), String> {
     exec(
         command("node")
             .arg("--test")
+            // A hung page must fail its test, not the whole CI run: no test takes near this long.
+            .arg(format!("--test-timeout={}", E2E_TEST_TIMEOUT_MS))
             .args(&files)
             .env("CONTINUUM_DIST", root().join("dist"))
             .env("CHROMIUM", CHROMIUM),
