@@ -1,4 +1,4 @@
-// The space-time diagram and the trace exports, in both labs: the diagram shows lanes and
+// The space-time diagram and the trace exports, in every lab with a run: the diagram shows lanes and
 // arrows; clicking an event moves the time cursor there and shows its causal past and future
 // with its vector clock; the ShiViz download parses with ShiViz's default expression (its first
 // line) exactly as ShiViz applies it; the JSON-lines download is one JSON object per line.
@@ -161,5 +161,29 @@ test('CRDT lab: diagram, causal highlight and ShiViz download', async () => {
   checkShiviz(parseShiviz(await download(page, 'Trace (ShiViz)')));
   await assertAxeClean(page, 'CRDT lab with a chosen event');
   await shots(page, 'crdt-diagram');
+  watch.assertClean();
+});
+
+test('edge lab: diagram on typed lanes, causal highlight, ShiViz download', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page, '#/lab/edge', 'Edge–cloud continuum');
+  await playUntil(page, 3_000_000_000);
+  const figure = page.locator('figure.spacetime');
+  const lanesField = figure.getByLabel('Lanes (nodes)');
+  // A mistake is explained beside the field, and the automatic lanes stay drawn.
+  await lanesField.fill('n0, x9');
+  await lanesField.press('Enter');
+  await figure.locator('#spacetime-lanes-help.field-error', { hasText: '“x9” is not a node' }).waitFor();
+  assert.equal(await lanesField.getAttribute('aria-invalid'), 'true');
+  assert.ok((await figure.locator('.st-lane').count()) >= 3);
+  // The cloud, the fog and the edge servers (the first ids), as typed.
+  await lanesField.fill('0-5');
+  await lanesField.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('figure.spacetime .st-lane').length === 6);
+  assert.equal(await lanesField.getAttribute('aria-invalid'), 'false');
+  await checkDiagramAndClick(page, 'edge');
+  checkShiviz(parseShiviz(await download(page, 'Trace (ShiViz)')));
+  await assertAxeClean(page, 'edge lab with a chosen event');
+  await shots(page, 'edge-diagram');
   watch.assertClean();
 });

@@ -98,7 +98,8 @@ impl CompareJob {
         let (policy, scenario) = self.scenario_of(self.next);
         if self.current.is_none() {
             self.current = Some(
-                EdgeRun::new(&scenario).map_err(|e| crate::lab::form::sentence(&e.to_string()))?,
+                EdgeRun::untraced(&scenario)
+                    .map_err(|e| crate::lab::form::sentence(&e.to_string()))?,
             );
         }
         let Some(run) = self.current.as_mut() else {

@@ -204,6 +204,7 @@ pub fn EdgeLab(
                         </Show>
                     </figcaption>
                 </figure>
+                <crate::lab::ui::spacetime::SpaceTime lab=lab />
                 <Plots refs=plot_refs />
                 <Servers />
                 <ComparePanel />

@@ -469,9 +469,13 @@ impl LiveRun for EdgeRun {
             Metric::new("Energy", s.energy.total().0, Unit::Joules, Better::Lower),
         ]
     }
-    /// The edge lab keeps no trace log yet (its page shows no space-time diagram).
+    fn approx_copy_bytes(&self) -> usize {
+        let log = EdgeRun::trace_log(self);
+        EdgeRun::approx_heap_bytes(self) - log.map_or(0, |l| l.heap_bytes())
+            + log.map_or(0, |l| l.unshared_bytes())
+    }
     fn trace_log(&self) -> Option<&sim::TraceLog> {
-        None
+        EdgeRun::trace_log(self)
     }
     fn act_now(&mut self, _kind: ActionKind) -> Result<(), ScenarioError> {
         Err(ScenarioError {

@@ -194,6 +194,51 @@ pub fn choose_lanes(
     }
 }
 
+/// The lanes a learner typed: node numbers (`3` or `n3`) and ranges (`0-5`, `n2–n7`),
+/// separated by commas or spaces, in the order given, each once. Empty text means "choose for
+/// me" (`Ok(None)`). Every problem is a sentence: an unknown word, a node the run does not have,
+/// more than [`MAX_LANES`] lanes (refused, never cut silently).
+pub fn parse_lanes(text: &str, node_count: u32) -> Result<Option<Vec<NodeId>>, String> {
+    let node = |word: &str| -> Result<u32, String> {
+        let digits = word.trim().trim_start_matches(['n', 'N']);
+        let id: u32 = digits.parse().map_err(|_| {
+            format!(
+                "“{}” is not a node: write numbers like 3 or n3, or ranges like 0-5.",
+                word.trim()
+            )
+        })?;
+        if id >= node_count {
+            return Err(format!(
+                "n{id} is not in this run: its nodes are n0 to n{}.",
+                node_count.saturating_sub(1)
+            ));
+        }
+        Ok(id)
+    };
+    let mut lanes: Vec<NodeId> = Vec::new();
+    for word in text.split([',', ' ', ';']).filter(|w| !w.trim().is_empty()) {
+        let (from, to) = match word.split_once(['-', '–']) {
+            Some((a, b)) => (node(a)?, node(b)?),
+            None => (node(word)?, node(word)?),
+        };
+        if from > to {
+            return Err(format!(
+                "The range {word} runs backwards: write n{to}-n{from}."
+            ));
+        }
+        // Count before collecting, so a huge range is refused without building it.
+        let new = (from..=to).filter(|&i| !lanes.contains(&NodeId(i)));
+        if lanes.len() + new.clone().take(MAX_LANES + 1).count() > MAX_LANES {
+            return Err(format!(
+                "That is more than {MAX_LANES} lanes; the diagram draws at most {MAX_LANES} at once."
+            ));
+        }
+        let new: Vec<NodeId> = new.map(NodeId).collect();
+        lanes.extend(new);
+    }
+    Ok((!lanes.is_empty()).then_some(lanes))
+}
+
 /// The glyph for a happening.
 fn glyph(h: &Happening) -> Glyph {
     match h {
@@ -539,5 +584,50 @@ mod tests {
         let lanes = choose_lanes(log.node_count(), None, &[]);
         let d = layout(log, &lanes, Axis::Time, run.now(), None);
         assert!(!d.events.is_empty() && !d.arrows.is_empty());
+    }
+
+    #[test]
+    fn the_edge_lab_draws_too() {
+        let mut run =
+            scenario::EdgeRun::new(&scenario::edge_lab::default_edge_scenario()).expect("valid");
+        run.advance(RunBudget {
+            until: run.end(),
+            max_events: 3_000,
+        });
+        let log = run.trace_log().expect("a trace");
+        let lanes = choose_lanes(log.node_count(), None, &[]);
+        let d = layout(log, &lanes, Axis::Time, run.now(), None);
+        eprintln!(
+            "nodes {} lanes {:?} events {} arrows {}",
+            log.node_count(),
+            lanes,
+            d.events.len(),
+            d.arrows.len()
+        );
+        assert!(!d.events.is_empty() && !d.arrows.is_empty());
+        assert!(
+            d.events.iter().any(|e| e.title.contains("offload")),
+            "edge messages are named"
+        );
+    }
+
+    #[test]
+    fn typed_lanes_are_read_in_order_and_every_mistake_is_explained() {
+        let ids = |v: &[u32]| Some(v.iter().copied().map(NodeId).collect::<Vec<_>>());
+        assert_eq!(parse_lanes("", 50), Ok(None));
+        assert_eq!(parse_lanes("  ", 50), Ok(None));
+        assert_eq!(parse_lanes("n7, 3 n7", 50), Ok(ids(&[7, 3])));
+        assert_eq!(
+            parse_lanes("0-3, n10–n11", 50),
+            Ok(ids(&[0, 1, 2, 3, 10, 11]))
+        );
+        let err = |t: &str| parse_lanes(t, 50).unwrap_err();
+        assert!(err("x7").contains("“x7” is not a node"));
+        assert!(err("n50").contains("n0 to n49"));
+        assert!(err("9-2").contains("backwards"));
+        assert!(err("0-12").contains("at most 12"));
+        assert!(err("0-4000000000").contains("not in this run"));
+        assert_eq!(parse_lanes("0-11", 50).unwrap().map(|l| l.len()), Some(12));
+        assert!(parse_lanes("0-5 6-12", 50).is_err());
     }
 }

@@ -81,6 +81,17 @@ impl Message for EdgeMsg {
             EdgeMsg::Handover { .. } => HEADER_BYTES,
         }
     }
+    fn kind(&self) -> &'static str {
+        match self {
+            EdgeMsg::Offload(_) => "offload",
+            EdgeMsg::Task { .. } => "task",
+            EdgeMsg::Result { .. } => "result",
+            EdgeMsg::Rejected { .. } => "rejected",
+            EdgeMsg::Load(_) => "load",
+            EdgeMsg::Digest(_) => "digest",
+            EdgeMsg::Handover { .. } => "handover",
+        }
+    }
 }
 
 impl EdgeMsg {

@@ -18,6 +18,9 @@ pub struct EdgeObservers {
     pub ledger: EnergyLedger,
     /// The trace's hash.
     pub hash: TraceHash,
+    /// The recent trace in bounded memory, for the space-time diagram and trace exports;
+    /// `None` unless asked for ([`EdgeWorld::with_trace_log`]).
+    pub trace: Option<sim::TraceLog>,
 }
 
 impl Observer<EdgeMsg> for EdgeObservers {
@@ -25,6 +28,9 @@ impl Observer<EdgeMsg> for EdgeObservers {
         self.metrics.observe(event);
         self.ledger.observe(event);
         self.hash.observe(event);
+        if let Some(trace) = &mut self.trace {
+            trace.observe(event);
+        }
     }
 }
 
@@ -140,10 +146,17 @@ impl EdgeWorld {
                 metrics: EdgeMetrics::new(Arc::clone(&plan)),
                 ledger: EnergyLedger::new(ledger),
                 hash: TraceHash::new(),
+                trace: None,
             },
             plan,
             sim,
         })
+    }
+
+    /// Also keeps the recent trace, within `max_bytes` (before anything has run).
+    pub fn with_trace_log(mut self, max_bytes: usize) -> EdgeWorld {
+        self.observers.trace = Some(sim::TraceLog::new(self.sim.node_count(), max_bytes));
+        self
     }
 
     /// Runs until `budget.until` or `budget.max_events`.

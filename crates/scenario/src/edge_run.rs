@@ -163,8 +163,17 @@ fn error(message: String) -> ScenarioError {
 }
 
 impl EdgeRun {
-    /// Validates and builds the run (nothing is simulated yet).
+    /// Validates and builds the run (nothing is simulated yet), keeping a trace log of
+    /// [`sim::DEFAULT_TRACE_LOG_BYTES`] for the space-time diagram and the trace exports.
     pub fn new(scenario: &Scenario) -> Result<EdgeRun, ScenarioError> {
+        let mut run = EdgeRun::untraced(scenario)?;
+        run.world = run.world.with_trace_log(sim::DEFAULT_TRACE_LOG_BYTES);
+        Ok(run)
+    }
+
+    /// Like [`EdgeRun::new`] without the trace log: for runs only their summary is read from
+    /// (compare mode), which then cost no memory or time for a trace nobody draws.
+    pub fn untraced(scenario: &Scenario) -> Result<EdgeRun, ScenarioError> {
         let Lab::Edge(e) = &scenario.lab else {
             return Err(wrong_lab("edge", scenario));
         };
@@ -275,6 +284,7 @@ impl EdgeRun {
         self.world.sim().approx_heap_bytes()
             + nodes * 24
             + (self.plan().layout.fogs + self.plan().layout.edges + 1) as usize * 512
+            + self.trace_log().map_or(0, sim::TraceLog::heap_bytes)
     }
     /// The energy ledger.
     pub fn energy(&self) -> &EnergyLedger {
@@ -300,6 +310,10 @@ impl EdgeRun {
     /// Where node `id` is drawn.
     pub fn position(&self, id: NodeId) -> Option<Position> {
         self.plan().layout.sites.get(id.index()).map(|s| s.position)
+    }
+    /// The recent trace (for the space-time diagram and the trace exports).
+    pub fn trace_log(&self) -> Option<&sim::TraceLog> {
+        self.world.observers().trace.as_ref()
     }
     /// Every node's position, by id (synthetic layout or city coordinates).
     pub fn positions(&self) -> Vec<Position> {

@@ -15,10 +15,6 @@ use crate::lab::spacetime::{
 use leptos::prelude::*;
 use sim::TraceLog;
 
-/// The largest run whose space-time diagram is drawn live: the window's layout grows with the
-/// node count (vector clocks), and beyond this it costs more than a frame.
-pub const MAX_DIAGRAM_NODES: u32 = 256;
-
 /// What the panel shows about the chosen event.
 #[derive(Clone, Debug, PartialEq)]
 struct Chosen {
@@ -49,6 +45,9 @@ pub fn SpaceTime<R: LiveRun + 'static>(
 ) -> impl IntoView {
     let axis = RwSignal::new(Axis::Time);
     let chosen = RwSignal::new(None::<u64>);
+    // The lanes the learner typed (empty: chosen for them) and what was wrong with them.
+    let lane_text = RwSignal::new(String::new());
+    let lane_problem = RwSignal::new(None::<String>);
     let pinned = StoredValue::new(None::<TraceLog>);
 
     // Acting or loading changes the future: forget the pinned trace and the choice.
@@ -63,18 +62,25 @@ pub fn SpaceTime<R: LiveRun + 'static>(
         let axis = axis.get();
         let chosen = chosen.get();
         lab.read(|s| {
-            // Laying out a window of a big run's log costs more than a frame; the exports
-            // still carry the trace.
-            if s.run().node_count() > MAX_DIAGRAM_NODES {
-                return None;
-            }
+            // The layout looks at a bounded window of the log (see `spacetime`), so its cost
+            // does not grow with the node count: measured at 1,000 CRDT replicas, it is a few
+            // ms of the frame; the run's own sampling is what costs there.
             let live = s.run().trace_log()?;
             let log = pinned.with_value(|p| shown(live, p.as_ref()));
             let neighbours = s
                 .selected()
                 .map(|n| s.run().topology().neighbours(n).to_vec())
                 .unwrap_or_default();
-            let lanes = spacetime::choose_lanes(log.node_count(), s.selected(), &neighbours);
+            let typed = spacetime::parse_lanes(&lane_text.get(), log.node_count());
+            // Reported beside the field; the automatic lanes are drawn meanwhile.
+            let problem = typed.as_ref().err().cloned();
+            if lane_problem.get_untracked() != problem {
+                lane_problem.set(problem);
+            }
+            let lanes = match typed {
+                Ok(Some(lanes)) => lanes,
+                _ => spacetime::choose_lanes(log.node_count(), s.selected(), &neighbours),
+            };
             let diagram = spacetime::layout(&log, &lanes, axis, s.run().now(), chosen);
             let about = chosen.and_then(|c| {
                 let e = diagram.events.iter().find(|e| e.seq == c)?;
@@ -167,6 +173,26 @@ pub fn SpaceTime<R: LiveRun + 'static>(
                         "Lamport time"
                     </label>
                 </fieldset>
+                <div class="field spacetime-lanes">
+                    <label for="spacetime-lanes">"Lanes (nodes)"</label>
+                    <input
+                        id="spacetime-lanes"
+                        type="text"
+                        inputmode="text"
+                        spellcheck="false"
+                        autocomplete="off"
+                        placeholder="automatic"
+                        aria-describedby="spacetime-lanes-help"
+                        aria-invalid=move || lane_problem.get().is_some().to_string()
+                        prop:value=move || lane_text.get()
+                        on:change=move |ev| lane_text.set(event_target_value(&ev))
+                    />
+                    <p class=move || if lane_problem.get().is_some() { "field-error" } else { "hint" } id="spacetime-lanes-help">
+                        {move || lane_problem.get().unwrap_or_else(|| {
+                            format!("Up to {} nodes, like n0, n3 or 2-7; empty: chosen for you.", spacetime::MAX_LANES)
+                        })}
+                    </p>
+                </div>
                 <div class="button-row" role="group" aria-label="Choose an event">
                     <button type="button" on:click=move |_| step(false)>"◀ Earlier event"</button>
                     <button type="button" on:click=move |_| step(true)>"Later event ▶"</button>
@@ -187,11 +213,7 @@ pub fn SpaceTime<R: LiveRun + 'static>(
                 {move || match drawing.get() {
                     Some((d, ..)) => draw(d, choose).into_any(),
                     None => view! {
-                        <p class="hint">
-                            {format!(
-                                "The diagram is drawn for runs of at most {MAX_DIAGRAM_NODES} nodes; download the trace (Share, Files) to explore bigger ones in ShiViz or a notebook."
-                            )}
-                        </p>
+                        <p class="hint">"This run keeps no trace log."</p>
                     }
                     .into_any(),
                 }}
@@ -215,7 +237,7 @@ pub fn SpaceTime<R: LiveRun + 'static>(
                              cursor there and see its causal past (ringed) and future (dashed ring).",
                             d.lanes.iter().map(|l| l.node.to_string()).collect::<Vec<_>>().join(" "),
                             if nodes as usize > spacetime::MAX_LANES {
-                                " (select a node to see it and its neighbours)"
+                                " (type others above, or select a node to see it and its neighbours)"
                             } else {
                                 ""
                             },
