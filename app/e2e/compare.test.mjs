@@ -1,6 +1,6 @@
-// Fork and compare, and plots as files: fork a run with one change, watch both runs move under
-// one time cursor, read the difference table, leave compare mode; download plots as PNG and
-// SVG in every lab page. Every page must stay free of console errors and pass axe.
+// Fork and compare (network, CRDT and edge labs), and plots as files: fork a run with one
+// change, watch both runs move under one time cursor, read the difference table, leave compare
+// mode; download plots as PNG and SVG in every lab page. Every page must stay free of console errors and pass axe.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -160,6 +160,43 @@ test('CRDT lab: fork with a crash here shares the past, and a bad value is expla
   assert.ok((await page.locator('#fork-table tbody tr').count()) >= 6);
   await assertAxeClean(page, 'CRDT lab, comparing');
   await screenshot(page, 'compare-crdt-wide');
+  watch.assertClean();
+});
+
+test('edge lab: fork to cloud-only, both runs under one cursor, the cloud is slower', async () => {
+  const { page, watch } = await site.open();
+  await page.goto(site.url + '#/lab/edge');
+  await waitForHeading(page, 'Edge–cloud continuum');
+  await status(page).waitFor();
+  // Only the changes an edge run has: no link loss or crashes here.
+  const kinds = await page.getByLabel('Change', { exact: true }).locator('option').evaluateAll((o) => o.map((e) => e.value));
+  assert.deepEqual(kinds, ['policy', 'seed']);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('#lab-status').dataset.simTimeNs) > 2e9);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const at = (await readStatus(page)).timeNs;
+  await forkWith(page, 'policy', 'cloud-only');
+  assert.match(await forkFigure(page).innerText(), /Fork: policy cloud only/);
+  assert.match(await page.locator('#fork-how').innerText(), /replays from 0 ms/);
+  assert.equal(await inLockstep(page), at, 'the fork catches up to the fork moment');
+  await runToEnd(page);
+  await inLockstep(page);
+  const latency = await row(page, 'Mean latency');
+  assert.equal(latency.sign, 'up', 'tasks sent to the cloud take longer at low load');
+  assert.equal(latency.verdict, 'original');
+  assert.ok((await page.locator('#fork-table tbody tr').count()) >= 6);
+  // The fork is drawn like the original: the tier view, on its own canvas.
+  const painted = await page.evaluate(() => {
+    const c = document.querySelector('#fork-figure canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) ink += 1;
+    return ink;
+  });
+  assert.ok(painted > 1000, `the fork's view is painted (${painted} pixels)`);
+  await assertAxeClean(page, 'edge lab, comparing');
+  await screenshot(page, 'compare-edge-wide');
+  await screenshot(page, 'compare-edge-narrow-dark', { width: 400, height: 900, colorScheme: 'dark' });
   watch.assertClean();
 });
 

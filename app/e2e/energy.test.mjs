@@ -155,7 +155,7 @@ test('share the inputs and open the link in a fresh page: the same inputs', asyn
 
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await page.locator('#lab-share-link').inputValue();
-  assert.match(link, /#s=1\.[A-Za-z0-9_-]+$/);
+  assert.match(link, /#s=1\.[A-Za-z0-9_-]+&lab=energy$/);
   assert.equal(page.url(), link, 'the address bar holds the link');
 
   const { page: other, watch: otherWatch } = await site.open();

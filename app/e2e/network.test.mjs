@@ -124,7 +124,7 @@ test('share a run with recorded actions and open it in a fresh page: the same ru
 
   await page.getByRole('button', { name: 'Share', exact: true }).click();
   const link = await page.locator('#lab-share-link').inputValue();
-  assert.match(link, /#s=1\.[A-Za-z0-9_-]+$/);
+  assert.match(link, /#s=1\.[A-Za-z0-9_-]+&lab=network$/);
   assert.equal(page.url(), link, 'the address bar holds the link');
   assert.deepEqual(await readStatus(page), before, 'sharing does not reset the run');
 

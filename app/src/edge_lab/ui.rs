@@ -14,7 +14,9 @@ use crate::lab::format;
 use crate::lab::palette::{Palette, Rgb};
 use crate::lab::ui::plot_files::PlotDownloads;
 use crate::lab::ui::transport::{ShortcutsDialog, Transport};
-use crate::lab::ui::{LabContext, install_shortcuts, opening, panels, start_animation_loop};
+use crate::lab::ui::{
+    LabContext, compare, install_shortcuts, opening, panels, start_animation_loop,
+};
 use edge::{Comparison, Policy, Tier};
 use leptos::html;
 use leptos::prelude::*;
@@ -167,7 +169,9 @@ pub fn EdgeLab(
             <section class="lab-stage" aria-label="Live view">
                 <Transport lab=lab help=help_ref />
                 <Progress />
+                <div class="compare-views" class:comparing=move || lab.read(|s| s.comparison().is_some())>
                 <figure class="lab-figure">
+                    <compare::OriginalLabel lab=lab />
                     <canvas
                         class="lab-canvas edge-canvas"
                         node_ref=canvas_ref
@@ -204,10 +208,13 @@ pub fn EdgeLab(
                         </Show>
                     </figcaption>
                 </figure>
-                <crate::lab::ui::spacetime::SpaceTime lab=lab />
+                <compare::ForkFigure lab=lab />
+                </div>
+                <compare::ForkPanel lab=lab />
                 <Plots refs=plot_refs />
                 <Servers />
                 <ComparePanel />
+                <crate::lab::ui::spacetime::SpaceTime lab=lab />
             </section>
             <section class="lab-side" aria-label="Measurements">
                 <Measurements />

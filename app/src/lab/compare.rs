@@ -6,6 +6,7 @@ use crate::lab::format;
 use crdt::SyncMode;
 use protocols::broadcast::Protocol;
 use scenario::Scenario;
+use scenario::edge_lab::edge_of;
 use scenario::fork::Change;
 use scenario::scenario::Lab;
 use sim::{Fault, LatencyModel, NodeId, SimDuration};
@@ -32,6 +33,10 @@ pub enum ChangeKind {
     Crash,
     /// Split the nodes in halves at the fork moment.
     Split,
+    /// Another placement policy (edge lab).
+    Policy,
+    /// Another serverless keep-alive window (edge lab, serverless runs).
+    KeepAlive,
 }
 
 /// The protocols a fork can switch to: (menu value, name).
@@ -49,6 +54,25 @@ pub const SYNC_CHOICES: [(&str, &str); 3] = [
     ("delta", "delta-state"),
 ];
 
+/// The placement policies a fork can switch to: (menu value, name), in the lab's order.
+pub const POLICY_CHOICES: [(&str, &str); 9] = {
+    use edge::Policy as P;
+    const fn c(p: P) -> (&'static str, &'static str) {
+        (p.key(), p.name())
+    }
+    [
+        c(P::CloudOnly),
+        c(P::NearestEdge),
+        c(P::Random),
+        c(P::RoundRobin),
+        c(P::LeastLoaded),
+        c(P::LatencyAware),
+        c(P::EnergyAware),
+        c(P::DeadlineAware),
+        c(P::Bandit),
+    ]
+};
+
 /// Gossip defaults when switching from a protocol without them: the network lab form's (fanout
 /// 3, 4 rounds every 20 ms; see `lab::form`).
 const GOSSIP_DEFAULTS: (u32, u32, SimDuration) = (3, 4, SimDuration::from_millis(20));
@@ -57,8 +81,12 @@ impl ChangeKind {
     /// The kinds of change that fit a scenario's lab, in menu order.
     pub fn for_lab(scenario: &Scenario) -> Vec<ChangeKind> {
         use ChangeKind::*;
-        let first = match scenario.lab {
+        let first = match &scenario.lab {
             Lab::Crdt(_) => SyncMode,
+            // The edge run has no network faults or link parameters to change: its forks change
+            // where tasks run, how long serverless instances stay warm, or the random draws.
+            Lab::Edge(e) if e.serverless.is_some() => return vec![Policy, KeepAlive, Seed],
+            Lab::Edge(_) => return vec![Policy, Seed],
             _ => Protocol,
         };
         vec![first, Loss, Latency, Fanout, Interval, Seed, Crash, Split]
@@ -76,6 +104,8 @@ impl ChangeKind {
             ChangeKind::Seed => "seed",
             ChangeKind::Crash => "crash",
             ChangeKind::Split => "split",
+            ChangeKind::Policy => "policy",
+            ChangeKind::KeepAlive => "keep-alive",
         }
     }
 
@@ -83,7 +113,8 @@ impl ChangeKind {
     pub fn from_word(word: &str) -> Option<ChangeKind> {
         use ChangeKind::*;
         [
-            Protocol, SyncMode, Fanout, Interval, Loss, Latency, Seed, Crash, Split,
+            Protocol, SyncMode, Fanout, Interval, Loss, Latency, Seed, Crash, Split, Policy,
+            KeepAlive,
         ]
         .into_iter()
         .find(|k| k.word() == word)
@@ -101,6 +132,8 @@ impl ChangeKind {
             ChangeKind::Seed => "Seed",
             ChangeKind::Crash => "Crash a node now",
             ChangeKind::Split => "Split the network in halves now",
+            ChangeKind::Policy => "Another placement policy",
+            ChangeKind::KeepAlive => "Serverless keep-alive",
         }
     }
 
@@ -116,6 +149,8 @@ impl ChangeKind {
             ChangeKind::Seed => Some("Seed"),
             ChangeKind::Crash => Some("Node number"),
             ChangeKind::Split => None,
+            ChangeKind::Policy => Some("Placement policy"),
+            ChangeKind::KeepAlive => Some("Keep-alive (s)"),
         }
     }
 
@@ -124,6 +159,7 @@ impl ChangeKind {
         match self {
             ChangeKind::Protocol => Some(&PROTOCOL_CHOICES),
             ChangeKind::SyncMode => Some(&SYNC_CHOICES),
+            ChangeKind::Policy => Some(&POLICY_CHOICES),
             _ => None,
         }
     }
@@ -160,6 +196,18 @@ impl ChangeKind {
             },
             ChangeKind::Seed => scenario.seed.wrapping_add(1).to_string(),
             ChangeKind::Crash | ChangeKind::Split => "0".to_owned(),
+            ChangeKind::Policy => match edge_of(scenario).map(|e| e.policy) {
+                Some(edge::Policy::NearestEdge) => "deadline-aware",
+                _ => "nearest-edge",
+            }
+            .to_owned(),
+            // Ten times as long: enough to bridge the gaps between sparse requests.
+            ChangeKind::KeepAlive => edge_of(scenario)
+                .and_then(|e| e.serverless.as_ref())
+                .map_or_else(
+                    || "60".to_owned(),
+                    |s| format::trim(s.keep_alive.0 as f64 * 10.0 / 1e9, 3),
+                ),
         }
     }
 
@@ -243,6 +291,12 @@ impl ChangeKind {
                     .parse::<u32>()
                     .map_err(|_| "Type the node's number, for example 3.".to_owned())?;
                 Ok(Change::Fault(Fault::Crash(NodeId(node))))
+            }
+            ChangeKind::Policy => edge::Policy::from_key(value)
+                .map(Change::Policy)
+                .ok_or_else(|| "Pick a placement policy from the list.".to_owned()),
+            ChangeKind::KeepAlive => {
+                crate::lab::form::parse_secs(value, "The keep-alive").map(Change::KeepAlive)
             }
             ChangeKind::Split => {
                 let n = link_nodes(scenario);
@@ -595,8 +649,32 @@ mod tests {
             panic!("a sync change")
         };
         assert_eq!(scenario::crdt_lab::sync_interval_and_fanout(&m).1, 1);
+        // The edge lab forks its policy, its keep-alive (serverless runs only) or its seed.
+        let edge = scenario::edge_lab::default_edge_scenario();
+        let warm = scenario::edge_lab::serverless(edge::Runtime::WasmIsolate);
+        assert_eq!(
+            ChangeKind::for_lab(&edge),
+            vec![ChangeKind::Policy, ChangeKind::Seed]
+        );
+        assert_eq!(ChangeKind::for_lab(&warm)[1], ChangeKind::KeepAlive);
+        assert_eq!(
+            ChangeKind::Policy.change("cloud-only", &edge),
+            Ok(Change::Policy(edge::Policy::CloudOnly))
+        );
+        assert!(ChangeKind::Policy.change("fastest", &edge).is_err());
+        assert_eq!(
+            ChangeKind::KeepAlive.change("30", &warm),
+            Ok(Change::KeepAlive(SimDuration::from_secs(30)))
+        );
+        assert!(
+            ChangeKind::KeepAlive
+                .change("-1", &warm)
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert_eq!(POLICY_CHOICES.len(), edge::Policy::ALL.len());
         // Every suggestion is a valid fork of the scenario it was made for.
-        for s in [flood, &crdt] {
+        for s in [flood, &crdt, &edge, &warm] {
             for kind in ChangeKind::for_lab(s) {
                 if matches!(kind, ChangeKind::Fanout | ChangeKind::Interval)
                     && matches!(s.lab, Lab::Broadcast(_))

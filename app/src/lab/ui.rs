@@ -316,7 +316,10 @@ fn Legend() -> impl IntoView {
 /// Advances and paints the session on every animation frame while the page shows the lab;
 /// `after_paint` draws whatever else the lab shows per frame (its plots), given the frame's
 /// timestamp.
-pub fn start_animation_loop<R: LiveRun + 'static, P: canvas::PaintsSession<R> + 'static>(
+pub fn start_animation_loop<
+    R: LiveRun + 'static,
+    P: canvas::PaintsSession<R> + Default + 'static,
+>(
     lab: LabContext<R>,
     canvas_ref: NodeRef<html::Canvas>,
     painter: StoredValue<P, LocalStorage>,
@@ -327,7 +330,9 @@ pub fn start_animation_loop<R: LiveRun + 'static, P: canvas::PaintsSession<R> + 
     let next = Rc::clone(&slot);
     let performance = web_sys::window().and_then(|w| w.performance());
     let mut last_paint_key: Option<(i32, i32, i32, crate::lab::palette::Theme)> = None;
-    let fork_painter = StoredValue::new_local(Painter::default());
+    // The fork's view is drawn like the original's, by a painter of its own (painters keep
+    // per-canvas geometry).
+    let fork_painter = StoredValue::new_local(P::default());
     let mut last_text_ms = f64::NEG_INFINITY;
     let frame = Closure::new(move |timestamp: f64| {
         let now = || performance.as_ref().map_or(timestamp, |p| p.now());
@@ -359,7 +364,7 @@ pub fn start_animation_loop<R: LiveRun + 'static, P: canvas::PaintsSession<R> + 
                     fork_painter.update_value(|p| {
                         lab.session.with_value(|s| {
                             if let Some(c) = s.comparison() {
-                                p.paint(&fork_canvas, c.fork(), theme);
+                                p.paint_session(&fork_canvas, c.fork(), theme);
                             }
                         })
                     });

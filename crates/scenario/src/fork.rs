@@ -10,16 +10,16 @@
 //!   the kernel runs its own events first and external ones in scheduling order, and the
 //!   appended fault is scheduled last, so it takes effect after everything the original does at
 //!   that instant.
-//! - A **parameter** (protocol, sync mode, loss, latency, seed) is fixed when the kernel builds
-//!   the world: links, nodes and random streams come from it. Such a fork replays from time
-//!   zero with the change and the same action log, and [`Change::replays_from_zero`] says so,
-//!   so the page can tell the learner.
+//! - A **parameter** (protocol, sync mode, loss, latency, seed, placement policy, keep-alive)
+//!   is fixed when the kernel builds the world: links, nodes and random streams come from it.
+//!   Such a fork replays from time zero with the change and the same action log, and
+//!   [`Change::replays_from_zero`] says so, so the page can tell the learner.
 
 use crate::scenario::{Action, ActionKind, Lab, Problem, Scenario, ScenarioError};
 use crdt::SyncMode;
 use protocols::broadcast::Protocol;
 use serde::{Deserialize, Serialize};
-use sim::{Fault, LatencyModel, LinkParams, SimTime};
+use sim::{Fault, LatencyModel, LinkParams, SimDuration, SimTime};
 
 /// The one thing a fork changes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -36,6 +36,10 @@ pub enum Change {
     Seed(u64),
     /// A fault at the fork moment.
     Fault(Fault),
+    /// Another placement policy (edge lab).
+    Policy(edge::Policy),
+    /// Another keep-alive window for serverless instances (edge lab, serverless runs).
+    KeepAlive(SimDuration),
 }
 
 impl Change {
@@ -54,6 +58,8 @@ impl Change {
             Change::Latency(l) => format!("latency {}", describe_latency(l)),
             Change::Seed(s) => format!("seed {s}"),
             Change::Fault(f) => f.describe(),
+            Change::Policy(p) => format!("policy {}", p.name().to_lowercase()),
+            Change::KeepAlive(d) => format!("keep-alive {d}"),
         }
     }
 }
@@ -140,6 +146,21 @@ pub fn fork(original: &Scenario, at: SimTime, change: &Change) -> Result<Scenari
             link_of(lab).ok_or_else(|| wrong("network"))?.latency = l.clone();
         }
         (Change::Seed(s), _) => forked.seed = *s,
+        (Change::Policy(p), Lab::Edge(e)) => e.policy = *p,
+        (Change::Policy(_), _) => return Err(wrong("placement policy")),
+        (Change::KeepAlive(d), Lab::Edge(e)) => {
+            e.serverless
+                .as_mut()
+                .ok_or_else(|| {
+                    problem(
+                        "change",
+                        "this run places tasks on servers, not serverless functions, so it has \
+                         no keep-alive; switch the execution to serverless first",
+                    )
+                })?
+                .keep_alive = *d;
+        }
+        (Change::KeepAlive(_), _) => return Err(wrong("serverless keep-alive")),
         (Change::Fault(f), lab) => actions_of(lab)
             .ok_or_else(|| wrong("network"))?
             .push(Action {
@@ -166,7 +187,7 @@ mod tests {
     use crate::BroadcastRun;
     use crate::crdt_lab::default_crdt_scenario;
     use crate::scenario::broadcast_presets;
-    use sim::{NodeId, RunBudget, SimDuration};
+    use sim::{NodeId, RunBudget};
 
     fn advance_to(run: &mut BroadcastRun, t: SimTime) {
         run.advance(RunBudget {
@@ -241,6 +262,57 @@ mod tests {
         assert_eq!(
             Change::Fault(Fault::Crash(NodeId(3))).describe(),
             "crash n3"
+        );
+    }
+
+    #[test]
+    fn edge_forks_change_the_policy_or_the_keep_alive_and_the_runs_differ_as_expected() {
+        use crate::edge_lab::{low_load, serverless};
+        use edge::{Policy, Runtime};
+        let summary = |s: &Scenario| {
+            let mut run = crate::EdgeRun::untraced(s).expect("valid");
+            run.run_to_end();
+            run.summary()
+        };
+        // Low load: the cloud's WAN round trip makes every task slower than at the nearest edge.
+        let mut near = low_load();
+        near.duration = SimDuration::from_secs(20);
+        if let Lab::Edge(e) = &mut near.lab {
+            e.policy = Policy::NearestEdge;
+        }
+        let cloud = fork(&near, SimTime::ZERO, &Change::Policy(Policy::CloudOnly)).expect("valid");
+        assert!(matches!(&cloud.lab, Lab::Edge(e) if e.policy == Policy::CloudOnly));
+        assert!(Change::Policy(Policy::CloudOnly).replays_from_zero());
+        assert!(summary(&cloud).mean_ms > summary(&near).mean_ms);
+        // A longer keep-alive spares cold starts on sparse serverless traffic.
+        let short = serverless(Runtime::Container);
+        let long = fork(
+            &short,
+            SimTime::ZERO,
+            &Change::KeepAlive(SimDuration::from_secs(60)),
+        )
+        .expect("valid");
+        assert!(summary(&long).cold_starts < summary(&short).cold_starts);
+        // Changes that do not fit are refused with a reason.
+        let e = fork(
+            &near,
+            SimTime::ZERO,
+            &Change::KeepAlive(SimDuration::from_secs(9)),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("no keep-alive"), "{e}");
+        let e = fork(&near, SimTime::ZERO, &Change::Loss(0.2)).unwrap_err();
+        assert!(e.to_string().contains("no network"), "{e}");
+        let e = fork(
+            &broadcast_presets()[0].scenario,
+            SimTime::ZERO,
+            &Change::Policy(Policy::Random),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("no placement policy"), "{e}");
+        assert_eq!(
+            Change::Policy(Policy::NearestEdge).describe(),
+            "policy nearest edge"
         );
     }
 }
