@@ -172,6 +172,35 @@ test('share the inputs and open the link in a fresh page: the same inputs', asyn
   otherWatch.assertClean();
 });
 
+test('consolidation: step back, scrub the slots, and a link to a slot opens on that slot', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const slot = page.locator('#energy-slot');
+  const back = page.getByRole('button', { name: 'Step back' });
+  assert.equal(await back.isDisabled(), true, 'nothing before the first slot');
+  for (let i = 0; i < 4; i += 1) await page.getByRole('button', { name: 'Step', exact: true }).click();
+  assert.equal(await slot.getAttribute('data-slot'), '4');
+  await back.click();
+  assert.equal(await slot.getAttribute('data-slot'), '3');
+  await setRange(page, '#energy-slot-range', 8);
+  assert.equal(await slot.getAttribute('data-slot'), '7');
+  assert.match(await slot.innerText(), /Slot 8 of 12/);
+  const hosts = await page.locator('.energy-hosts').innerHTML();
+
+  await page.getByLabel(/Link to this consolidation slot \(slot 8\)/).check();
+  await page.getByRole('button', { name: 'Share', exact: true }).click();
+  const link = await page.locator('#lab-share-link').inputValue();
+  assert.match(link, /&t=\d+/);
+  const { page: other, watch: otherWatch } = await site.open();
+  await other.goto(link);
+  await waitForHeading(other, 'Energy & sustainability');
+  await other.locator('#energy-slot[data-slot="7"]').waitFor();
+  assert.equal(await other.locator('.energy-hosts').innerHTML(), hosts, 'the same hosts at that slot');
+  await assertAxeClean(other, 'energy lab opened at a slot');
+  watch.assertClean();
+  otherWatch.assertClean();
+});
+
 test('screenshots of the energy lab, light and dark, wide and narrow', async () => {
   for (const [width, height] of [
     [1400, 900],

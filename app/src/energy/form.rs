@@ -287,6 +287,19 @@ pub fn opening(shared: Option<&str>) -> (Scenario, Option<String>) {
     }
 }
 
+/// The moment an energy share link pins (the consolidation experiment's slot to open at), if
+/// the link is a valid energy link with one.
+pub fn opening_moment(shared: Option<&str>) -> Option<sim::SimTime> {
+    match shared.map(crate::lab::share::open) {
+        Some(crate::lab::share::Opening::Link(link))
+            if matches!(link.scenario.lab, Lab::Energy(_)) =>
+        {
+            link.at
+        }
+        _ => None,
+    }
+}
+
 /// The policy for a menu entry, with its label.
 pub fn policies() -> impl Iterator<Item = (&'static str, &'static str)> {
     Policy::ALL.into_iter().map(|p| (policy_key(p), p.label()))
@@ -420,6 +433,11 @@ mod tests {
         d.policy = "ffd".into();
         let s = d.to_scenario().unwrap();
         let link = crate::lab::share::fragment(&s, None).unwrap();
+        assert_eq!(opening_moment(Some(&link)), None);
+        let at = sim::SimTime::from_millis(25 * 60_000);
+        let pinned = crate::lab::share::fragment(&s, Some(at)).unwrap();
+        assert_eq!(opening_moment(Some(&pinned)), Some(at));
+        assert_eq!(opening_moment(Some(&pinned[..pinned.len() / 2])), None);
         let (opened, broken) = opening(Some(&link));
         assert_eq!((opened, broken), (s, None));
         let (opened, broken) = opening(Some(&link[..link.len() / 2]));

@@ -26,6 +26,10 @@ struct FormState {
     draft: RwSignal<Draft>,
     applied: RwSignal<Scenario>,
     problems: RwSignal<Vec<Problem>>,
+    /// The consolidation experiment's shown slot, and a slot's length in simulated ns (for
+    /// links to a moment).
+    slot: RwSignal<usize>,
+    slot_ns: RwSignal<u64>,
 }
 
 impl FormState {
@@ -233,10 +237,13 @@ pub fn EnergyLab(
     shared: Option<String>,
 ) -> impl IntoView {
     let (start, broken) = form::opening(shared.as_deref());
+    let moment = form::opening_moment(shared.as_deref());
     let state = FormState {
         draft: RwSignal::new(Draft::of(&start)),
         applied: RwSignal::new(start),
         problems: RwSignal::new(Vec::new()),
+        slot: RwSignal::new(0),
+        slot_ns: RwSignal::new(0),
     };
     let broken = RwSignal::new(broken);
     let problem_count = move || state.problems.with(Vec::len);
@@ -279,7 +286,7 @@ pub fn EnergyLab(
             </section>
             <Calculator state=state />
             <PowerAndDvfs state=state />
-            <Consolidation state=state />
+            <Consolidation state=state moment=moment />
         </div>
     }
 }
@@ -608,14 +615,40 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
 
 /// The consolidation experiment.
 #[component]
-fn Consolidation(state: FormState) -> impl IntoView {
+fn Consolidation(
+    state: FormState,
+    /// The moment a share link opens at: the slot containing it.
+    moment: Option<sim::SimTime>,
+) -> impl IntoView {
     let experiment = Memo::new(move |_| {
         let (seed, duration) = state.applied.with(|s| (s.seed, s.duration));
         consolidation::experiment(&state.energy(), seed, duration)
     });
-    let slot = RwSignal::new(0usize);
+    let slot = state.slot;
     let playing = RwSignal::new(false);
     let slots = move || experiment.with(|x| x.as_ref().map_or(0, |x| x.slots()));
+    let slot_said = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let ns = experiment.with(|x| x.as_ref().map_or(0, |x| (x.slot_minutes * 60e9) as u64));
+        state.slot_ns.set(ns);
+    });
+    // A link to a moment opens at the slot holding it; past the end, the last slot, said.
+    if let Some(at) = moment {
+        let (ns, n) = experiment.with_untracked(|x| {
+            x.as_ref()
+                .map_or((0, 0), |x| ((x.slot_minutes * 60e9) as u64, x.slots()))
+        });
+        if ns > 0 && n > 0 {
+            let wanted = (at.0 / ns) as usize;
+            slot.set(wanted.min(n - 1));
+            if wanted >= n {
+                slot_said.set(format!(
+                    "The link's moment ({} min) is after the experiment's end; showing its last slot.",
+                    figure(at.0 as f64 / 60e9)
+                ));
+            }
+        }
+    }
     let at_end = move || slot.get() + 1 >= slots();
     // A new experiment with fewer slots: stay within it.
     Effect::new(move |_| {
@@ -744,6 +777,16 @@ fn Consolidation(state: FormState) -> impl IntoView {
                             type="button"
                             on:click=move |_| {
                                 playing.set(false);
+                                slot.update(|t| *t = t.saturating_sub(1));
+                            }
+                            disabled=move || slot.get() == 0
+                        >
+                            "Step back"
+                        </button>
+                        <button
+                            type="button"
+                            on:click=move |_| {
+                                playing.set(false);
                                 advance();
                             }
                             disabled=at_end
@@ -778,6 +821,25 @@ fn Consolidation(state: FormState) -> impl IntoView {
                                 )
                             }}
                         </span>
+                    </div>
+                    <div class="field energy-scrub">
+                        <label for="energy-slot-range">"Time slot"</label>
+                        <input
+                            id="energy-slot-range"
+                            type="range"
+                            min="1"
+                            max=move || slots().max(1).to_string()
+                            step="1"
+                            prop:value=move || (slot.get() + 1).to_string()
+                            aria-valuetext=move || format!("slot {} of {}", slot.get() + 1, slots())
+                            on:input=move |ev| {
+                                playing.set(false);
+                                if let Ok(v) = event_target_value(&ev).parse::<usize>() {
+                                    slot.set(v.clamp(1, slots().max(1)) - 1);
+                                }
+                            }
+                        />
+                        <p class="hint" role="status">{move || slot_said.get()}</p>
                     </div>
                     <figure class="energy-hosts-figure">
                         {move || {
@@ -984,6 +1046,7 @@ fn hosts_svg(frame: &[consolidation::HostFrame], policy: Policy) -> impl IntoVie
 #[component]
 fn SharePanel(state: FormState) -> impl IntoView {
     let link = RwSignal::new(String::new());
+    let at_slot = RwSignal::new(false);
     let said = RwSignal::new(String::new());
     let field = NodeRef::<html::Input>::new();
     let copy = move |url: String| {
@@ -1001,7 +1064,11 @@ fn SharePanel(state: FormState) -> impl IntoView {
         });
     };
     let on_share = move |_| {
-        let fragment = state.applied.with_untracked(|s| share::fragment(s, None));
+        // A link to a slot pins the slot's start, so it opens on that slot.
+        let at = at_slot.get_untracked().then(|| {
+            sim::SimTime(state.slot.get_untracked() as u64 * state.slot_ns.get_untracked())
+        });
+        let fragment = state.applied.with_untracked(|s| share::fragment(s, at));
         match fragment {
             Ok(fragment) => {
                 let Some(window) = web_sys::window() else {
@@ -1037,6 +1104,14 @@ fn SharePanel(state: FormState) -> impl IntoView {
                 "The link holds every input on this page (the last valid ones): whoever opens it \
                  sees the same numbers and the same experiment."
             </p>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=move || at_slot.get()
+                    on:change=move |ev| at_slot.set(event_target_checked(&ev))
+                />
+                {move || format!("Link to this consolidation slot (slot {})", state.slot.get() + 1)}
+            </label>
             <button type="button" class="button-primary" on:click=on_share>"Share"</button>
             <Show when=move || !link.get().is_empty()>
                 <div class="share-link">
