@@ -6,6 +6,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { assertAxeClean, screenshot, startSite, waitForHeading } from './helpers.mjs';
 
 let site;
@@ -199,6 +200,29 @@ test('consolidation: step back, scrub the slots, and a link to a slot opens on t
   await assertAxeClean(other, 'energy lab opened at a slot');
   watch.assertClean();
   otherWatch.assertClean();
+});
+
+test('export the inputs as a scenario file and open edited and broken files', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download scenario (JSON)' }).click(),
+  ]);
+  const scenario = JSON.parse(await readFile(await download.path(), 'utf8'));
+  assert.ok(scenario.lab.Energy, 'an energy scenario');
+  const open = (name, text) =>
+    page.getByLabel('Open a scenario file').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  const status = page.locator('#energy-import-status');
+  scenario.seed = 9;
+  await open('seed9.json', JSON.stringify(scenario));
+  await status.filter({ hasText: 'was opened' }).waitFor();
+  assert.equal(await page.getByLabel('Workload seed').inputValue(), '9');
+  await open('broken.json', '{"seed": 1,');
+  await status.filter({ hasText: 'not a Continuum scenario file' }).waitFor();
+  assert.equal(await page.getByLabel('Workload seed').inputValue(), '9', 'the inputs are kept');
+  await assertAxeClean(page, 'energy lab after imports');
+  watch.assertClean();
 });
 
 test('screenshots of the energy lab, light and dark, wide and narrow', async () => {

@@ -1097,6 +1097,38 @@ fn SharePanel(state: FormState) -> impl IntoView {
         }
         copy(link.get_untracked());
     };
+    let file_said = RwSignal::new(String::new());
+    let on_export = move |_| {
+        let json = state.applied.with_untracked(Scenario::to_json);
+        let name = "continuum-energy-scenario.json";
+        file_said.set(
+            match crate::lab::export::download(name, "application/json", &json) {
+                Ok(()) => format!("{name} was offered as a download."),
+                Err(e) => format!("The file could not be offered: {e}."),
+            },
+        );
+    };
+    let on_import = move |ev: leptos::ev::Event| {
+        use crate::lab::ui::panels::{open_in_its_lab, read_picked_file};
+        read_picked_file(&ev, move |text| {
+            let text = match text {
+                Ok(t) => t,
+                Err(e) => return file_said.set(e),
+            };
+            match Scenario::from_json(&text) {
+                Err(e) => file_said.set(e.to_string()),
+                Ok(opened) if energy_of(&opened).is_some() => {
+                    state.draft.set(Draft::of(&opened));
+                    state.problems.set(Vec::new());
+                    state.applied.set(opened);
+                    file_said.set(
+                        "The scenario file was opened: every section shows its inputs.".to_owned(),
+                    );
+                }
+                Ok(opened) => open_in_its_lab(&opened, file_said),
+            }
+        });
+    };
     view! {
         <div class="share energy-share">
             <h2 class="panel-title">"Share"</h2>
@@ -1127,6 +1159,21 @@ fn SharePanel(state: FormState) -> impl IntoView {
                 </div>
             </Show>
             <p class="hint" role="status">{move || said.get()}</p>
+            <h3 class="panel-subtitle">"Files"</h3>
+            <div class="button-row">
+                <button type="button" on:click=on_export>"Download scenario (JSON)"</button>
+            </div>
+            <div class="field">
+                <label for="energy-import">"Open a scenario file"</label>
+                <input
+                    id="energy-import"
+                    type="file"
+                    accept=".json,application/json"
+                    aria-describedby="energy-import-status"
+                    on:change=on_import
+                />
+            </div>
+            <p class="hint" id="energy-import-status" role="status">{move || file_said.get()}</p>
         </div>
     }
 }

@@ -302,25 +302,10 @@ pub fn SharePanel<R: LiveRun + 'static>(
         }
     };
     let on_import = move |ev: leptos::ev::Event| {
-        use wasm_bindgen::JsCast;
-        let Some(input) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        let promise = file.text();
-        leptos::task::spawn_local(async move {
-            let text = match JsFuture::from(promise).await {
-                Ok(t) => t.as_string().unwrap_or_default(),
-                Err(_) => {
-                    file_said.set("The browser could not read that file.".to_owned());
-                    return;
-                }
+        read_picked_file(&ev, move |text| {
+            let text = match text {
+                Ok(t) => t,
+                Err(e) => return file_said.set(e),
             };
             match scenario::Scenario::from_json(&text) {
                 Err(e) => file_said.set(e.to_string()),
@@ -332,17 +317,7 @@ pub fn SharePanel<R: LiveRun + 'static>(
                         Err(e) => format!("This file describes a scenario that cannot run: {e}."),
                     });
                 }
-                Ok(opened) => {
-                    // Another lab's scenario: open it there, as its share link would.
-                    match share::fragment(&opened, None) {
-                        Ok(fragment) => {
-                            if let Some(w) = web_sys::window() {
-                                let _ = w.location().set_hash(&fragment);
-                            }
-                        }
-                        Err(e) => file_said.set(format!("This scenario cannot be opened: {e}")),
-                    }
-                }
+                Ok(opened) => open_in_its_lab(&opened, file_said),
             }
         });
     };
@@ -398,5 +373,45 @@ pub fn SharePanel<R: LiveRun + 'static>(
             </div>
             <p class="hint" id="lab-import-status" role="status">{move || file_said.get()}</p>
         </div>
+    }
+}
+
+/// Reads the file just picked in a file input (the `change` event `ev`), then calls `done`
+/// with its text or a sentence saying why it could not be read. The input is cleared, so
+/// picking the same file again reads it again.
+pub fn read_picked_file(
+    ev: &leptos::ev::Event,
+    done: impl FnOnce(Result<String, String>) + 'static,
+) {
+    use wasm_bindgen::JsCast;
+    let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    let promise = file.text();
+    leptos::task::spawn_local(async move {
+        done(match JsFuture::from(promise).await {
+            Ok(t) => Ok(t.as_string().unwrap_or_default()),
+            Err(_) => Err("The browser could not read that file.".to_owned()),
+        });
+    });
+}
+
+/// Opens `scenario` in its own lab, as its share link would (a scenario file from another lab);
+/// says in `said` why not if it cannot be linked.
+pub fn open_in_its_lab(scenario: &scenario::Scenario, said: RwSignal<String>) {
+    match share::fragment(scenario, None) {
+        Ok(fragment) => {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_hash(&fragment);
+            }
+        }
+        Err(e) => said.set(format!("This scenario cannot be opened: {e}")),
     }
 }
