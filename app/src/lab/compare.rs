@@ -149,7 +149,8 @@ impl ChangeKind {
             ChangeKind::Seed => Some("Seed"),
             ChangeKind::Crash => Some("Node number"),
             ChangeKind::Split => None,
-            ChangeKind::Policy => Some("Placement policy"),
+            // Not "Placement policy": that names the editor's menu on the same page.
+            ChangeKind::Policy => Some("Policy in the fork"),
             ChangeKind::KeepAlive => Some("Keep-alive (s)"),
         }
     }
