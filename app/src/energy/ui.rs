@@ -1100,12 +1100,11 @@ fn SharePanel(state: FormState) -> impl IntoView {
     let file_said = RwSignal::new(String::new());
     let on_export = move |_| {
         let json = state.applied.with_untracked(Scenario::to_json);
-        let name = "continuum-energy-scenario.json";
-        file_said.set(
-            match crate::lab::export::download(name, "application/json", &json) {
-                Ok(()) => format!("{name} was offered as a download."),
-                Err(e) => format!("The file could not be offered: {e}."),
-            },
+        crate::lab::ui::panels::offer_file(
+            "continuum-energy-scenario.json",
+            "application/json",
+            &json,
+            file_said,
         );
     };
     let on_import = move |ev: leptos::ev::Event| {

@@ -122,13 +122,41 @@ impl<R: LiveRun + 'static> LabContext<R> {
     }
 }
 
+/// The redraw rule both plot schedules share: due when `key` (what is drawn: data, size,
+/// theme) changed, and at most four times a second while playing (plotters redraws
+/// everything).
+struct RedrawGate<K> {
+    last_key: Option<K>,
+    last_ms: f64,
+}
+
+impl<K> Default for RedrawGate<K> {
+    fn default() -> Self {
+        RedrawGate {
+            last_key: None,
+            last_ms: 0.0,
+        }
+    }
+}
+
+impl<K: PartialEq> RedrawGate<K> {
+    /// Whether to redraw now; if so, remembers `key` and the time.
+    fn due(&mut self, key: K, playing: bool, now_ms: f64) -> bool {
+        if self.last_key.as_ref() == Some(&key) || (playing && now_ms - self.last_ms < 250.0) {
+            return false;
+        }
+        self.last_key = Some(key);
+        self.last_ms = now_ms;
+        true
+    }
+}
+
 /// When to redraw a lab's one-axis line charts (the network lab's two-axis plot has its own
 /// `PlotSchedule` below): when the data, the canvas width or the theme changed,
 /// and at most four times a second while playing.
 #[derive(Default)]
 pub struct LineChartSchedule {
-    last_key: Option<(usize, u64, i32, crate::lab::palette::Theme)>,
-    last_ms: f64,
+    gate: RedrawGate<(usize, u64, i32, crate::lab::palette::Theme)>,
 }
 
 impl LineChartSchedule {
@@ -162,11 +190,9 @@ impl LineChartSchedule {
         }) else {
             return;
         };
-        if self.last_key == Some(key) || (playing && now_ms - self.last_ms < 250.0) {
+        if !self.gate.due(key, playing, now_ms) {
             return;
         }
-        self.last_key = Some(key);
-        self.last_ms = now_ms;
         let charts = lab.session.with_value(|s| charts(s.run()));
         for (r, chart) in refs.iter().zip(&charts) {
             if let Some(canvas) = r.get_untracked() {
@@ -397,8 +423,7 @@ pub fn start_animation_loop<
 /// while playing (plotters redraws everything), at once otherwise.
 #[derive(Default)]
 struct PlotSchedule {
-    last_key: Option<PlotKey>,
-    last_ms: f64,
+    gate: RedrawGate<PlotKey>,
 }
 
 type PlotKey = (usize, u64, u64, i32, i32, crate::lab::palette::Theme);
@@ -423,11 +448,9 @@ impl PlotSchedule {
         }) else {
             return;
         };
-        if self.last_key == Some(key) || (playing && now_ms - self.last_ms < 250.0) {
+        if !self.gate.due(key, playing, now_ms) {
             return;
         }
-        self.last_key = Some(key);
-        self.last_ms = now_ms;
         let data = lab
             .session
             .with_value(|s| crate::lab::plot_data::plot_data(s.run().samples(), s.run().end()));

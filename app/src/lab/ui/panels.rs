@@ -268,12 +268,8 @@ pub fn SharePanel<R: LiveRun + 'static>(
         copy(link.get_untracked());
     };
     let file_said = RwSignal::new(String::new());
-    let offer = move |name: &str, mime: &str, text: String| {
-        file_said.set(match crate::lab::export::download(name, mime, &text) {
-            Ok(()) => format!("{name} was offered as a download."),
-            Err(e) => format!("The file could not be offered: {e}."),
-        });
-    };
+    let offer =
+        move |name: &str, mime: &str, text: String| offer_file(name, mime, &text, file_said);
     let on_export_scenario = move |_| {
         let json = lab.session.with_value(|s| s.scenario().to_json());
         offer("continuum-scenario.json", "application/json", json);
@@ -414,4 +410,12 @@ pub fn open_in_its_lab(scenario: &scenario::Scenario, said: RwSignal<String>) {
         }
         Err(e) => said.set(format!("This scenario cannot be opened: {e}")),
     }
+}
+
+/// Offers `text` as a download named `name`, saying in `said` that it did or why it could not.
+pub fn offer_file(name: &str, mime: &str, text: &str, said: RwSignal<String>) {
+    said.set(match crate::lab::export::download(name, mime, text) {
+        Ok(()) => format!("{name} was offered as a download."),
+        Err(e) => format!("The file could not be offered: {e}."),
+    });
 }
