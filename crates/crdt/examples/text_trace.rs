@@ -100,7 +100,7 @@ fn fastest<T>(mut f: impl FnMut() -> T) -> (f64, T) {
 fn main() {
     let default = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/editing-traces/automerge-paper.json.gz"
+        "/data/editing-traces/automerge-paper.json.gz"
     );
     let path = std::env::args()
         .nth(1)

@@ -18,7 +18,7 @@ use std::process::Stdio;
 const WASI_TARGET: &str = "wasm32-wasip1";
 
 /// Benchmarks that run natively only, as `(package, example)`: they read real data from
-/// `../shared/data`, which a WASI run cannot see.
+/// `crates/crdt/data`, which a WASI run cannot see.
 const NATIVE_ONLY: &[(&str, &str)] = &[
     // The automerge-paper editing trace through the text CRDT, against a `String` replay.
     ("crdt", "text_trace"),

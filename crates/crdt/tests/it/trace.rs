@@ -4,20 +4,21 @@
 use crdt::{CvRdt, DeltaRdt, ReplicaId, Text, TextDelta};
 use std::io::Read;
 
-/// The trace, from Martin Kleppmann's editing-traces repository (shipped in the workspace).
+/// The trace, from the editing-traces repository (Joseph Gentle and contributors; CC BY 4.0),
+/// shipped in `crates/crdt/data/editing-traces/`.
 const AUTOMERGE_PAPER: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/editing-traces/automerge-paper.json.gz"
+    "/data/editing-traces/automerge-paper.json.gz"
 );
 
 /// The concurrent traces: agents edit their own copies, which merge from time to time.
 const CLOWNSCHOOL: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/editing-traces/clownschool.json.gz"
+    "/data/editing-traces/clownschool.json.gz"
 );
 const FRIENDSFOREVER: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/editing-traces/friendsforever.json.gz"
+    "/data/editing-traces/friendsforever.json.gz"
 );
 
 /// One edit: at char offset `pos`, delete `del` chars, then insert `ins`.
