@@ -15,5 +15,6 @@ static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 mod crdt;
 mod edge;
 mod link;
+mod old_links;
 mod scenarios;
 mod trace;
