@@ -257,3 +257,20 @@ export async function runToEnd(page, timeout = 60_000) {
     { timeout },
   );
 }
+
+/** Opens the header's "Labs" menu and follows the link of the lab titled `title`. */
+export async function openLabFromMenu(page, title) {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('button', { name: 'Labs' }).click();
+  await nav
+    .locator('#labs-menu-panel a')
+    .filter({ has: page.locator('.labs-menu-title', { hasText: title }) })
+    .click();
+  await waitForHeading(page, title);
+}
+
+/** The title of the lab the header's "Labs" menu marks as the current page, or null. */
+export async function currentLabInMenu(page) {
+  const current = page.locator('#labs-menu-panel a[aria-current="page"] .labs-menu-title');
+  return (await current.count()) === 0 ? null : current.first().textContent();
+}

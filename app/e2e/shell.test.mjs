@@ -3,7 +3,14 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAxeClean, screenshot, startSite, waitForHeading } from './helpers.mjs';
+import {
+  assertAxeClean,
+  currentLabInMenu,
+  openLabFromMenu,
+  screenshot,
+  startSite,
+  waitForHeading,
+} from './helpers.mjs';
 
 let site;
 
@@ -67,8 +74,7 @@ test('header navigation, back and forward, and reload on a route', async () => {
   await page.reload();
   await waitForHeading(page, 'About Continuum');
 
-  await nav.getByRole('link', { name: 'Network lab' }).click();
-  await waitForHeading(page, 'Network & broadcast');
+  await openLabFromMenu(page, 'Network & broadcast');
   assert.equal(new URL(page.url()).hash, '#/lab/network');
   await assertAxeClean(page, 'network lab');
 
@@ -87,5 +93,78 @@ test('an unknown route shows a page-not-found page that links home', async () =>
   await screenshot(page, 'not-found-dark-800x900', { width: 800, height: 900, colorScheme: 'dark' });
   await page.getByRole('link', { name: 'Go to the home page' }).click();
   await waitForHeading(page, 'Continuum');
+  watch.assertClean();
+});
+
+test('the home page is the map of the course: every part, each lab under its part', async () => {
+  const { page, watch } = await site.open();
+  await page.goto(site.url);
+  await waitForHeading(page, 'Continuum');
+  const parts = page.locator('main .course-part');
+  assert.deepEqual(
+    await parts.locator('h3').allInnerTexts(),
+    ['Foundations', 'Service orientation', 'System support', 'Trends'],
+  );
+  const labsOf = (part) =>
+    page.locator('main .course-part').filter({ has: page.getByRole('heading', { name: part }) }).locator('.lab-card h4');
+  assert.deepEqual(await labsOf('Foundations').allInnerTexts(), ['Network & broadcast']);
+  assert.deepEqual(await labsOf('Trends').allInnerTexts(), [
+    'CRDT convergence',
+    'Edge–cloud continuum',
+    'Energy & sustainability',
+  ]);
+  // The whole card is a link: a click on its picture opens the lab.
+  await page.locator('.lab-card').filter({ hasText: 'CRDT convergence' }).locator('img').click();
+  await waitForHeading(page, 'CRDT convergence');
+  assert.equal(new URL(page.url()).hash, '#/lab/crdt');
+  watch.assertClean();
+});
+
+test('the Labs menu works with the keyboard, groups labs by part and marks the current lab', async () => {
+  const { page, watch } = await site.open();
+  await page.goto(`${site.url}#/about`);
+  await waitForHeading(page, 'About Continuum');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const button = nav.getByRole('button', { name: 'Labs' });
+  assert.equal(await button.getAttribute('aria-expanded'), 'false');
+  assert.equal(await nav.getByRole('link', { name: /^CRDT convergence/ }).count(), 0, 'closed: links hidden');
+
+  // Tab from the brand to the menu button, open it with Enter.
+  await page.getByRole('banner').getByRole('link', { name: 'Continuum' }).focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Labs▾');
+  await page.keyboard.press('Enter');
+  assert.equal(await button.getAttribute('aria-expanded'), 'true');
+  const headings = await nav.locator('#labs-menu-panel h2').allInnerTexts();
+  assert.deepEqual(headings.map((h) => h.toLowerCase()), ['foundations', 'trends']);
+  await assertAxeClean(page, 'Labs menu open');
+  for (const colorScheme of ['light', 'dark']) {
+    for (const [width, height] of [
+      [1400, 900],
+      [390, 844],
+    ]) {
+      await screenshot(page, `labs-menu-${colorScheme}-${width}x${height}`, { width, height, colorScheme });
+    }
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+
+  // Escape closes it and gives focus back to the button.
+  await page.keyboard.press('Escape');
+  assert.equal(await button.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-controls')), 'labs-menu-panel');
+
+  // Open again, Tab into the first lab and follow it with Enter: the menu closes on the new page.
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await waitForHeading(page, 'Network & broadcast');
+  assert.equal(await button.getAttribute('aria-expanded'), 'false');
+  assert.equal(await currentLabInMenu(page), 'Network & broadcast');
+
+  // A click outside closes an open menu.
+  await button.click();
+  assert.equal(await button.getAttribute('aria-expanded'), 'true');
+  await page.locator('main h1').click();
+  assert.equal(await button.getAttribute('aria-expanded'), 'false');
   watch.assertClean();
 });

@@ -7,6 +7,7 @@ pub mod crdt_lab;
 pub mod edge_lab;
 pub mod energy;
 pub mod lab;
+pub mod labs;
 pub mod pages;
 pub mod router;
 
@@ -32,18 +33,11 @@ fn page(route: &Route) -> AnyView {
     match route {
         Route::Home => view! { <pages::HomePage /> }.into_any(),
         Route::About => view! { <pages::AboutPage /> }.into_any(),
-        Route::NetworkLab => view! { <pages::NetworkLabPage /> }.into_any(),
-        Route::CrdtLab => view! { <pages::CrdtLabPage /> }.into_any(),
-        Route::EnergyLab => view! { <pages::EnergyLabPage /> }.into_any(),
-        Route::EdgeLab => view! { <pages::EdgeLabPage /> }.into_any(),
-        Route::Shared(fragment) => match router::shared_lab(fragment) {
-            Route::CrdtLab => view! { <pages::CrdtLabPage shared=fragment.clone() /> }.into_any(),
-            Route::EnergyLab => {
-                view! { <pages::EnergyLabPage shared=fragment.clone() /> }.into_any()
-            }
-            Route::EdgeLab => view! { <pages::EdgeLabPage shared=fragment.clone() /> }.into_any(),
-            _ => view! { <pages::NetworkLabPage shared=fragment.clone() /> }.into_any(),
-        },
+        Route::Lab(lab) => view! { <labs::LabShell page=*lab /> }.into_any(),
+        Route::Shared(fragment) => {
+            let lab = router::shared_lab(fragment);
+            view! { <labs::LabShell page=lab shared=fragment.clone() /> }.into_any()
+        }
         Route::NotFound(hash) => view! { <pages::NotFoundPage hash=hash.clone() /> }.into_any(),
     }
 }

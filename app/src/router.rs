@@ -1,25 +1,21 @@
-//! A hash router: `#/`, `#/about`, `#/lab/network`, `#/lab/energy`.
+//! A hash router: `#/`, `#/about`, `#/lab/<route>` for every lab in [`crate::labs`], and share
+//! links `#s=…`.
 //!
 //! Routes live in the URL fragment so the site works from any sub-path of any static host and
 //! survives reloads without server rewrites; the browser's `hashchange` event drives navigation.
 
+use crate::labs::{self, LabPage};
 use leptos::prelude::*;
 
 /// A page of the site, as named by the URL fragment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub enum Route {
     /// `#/` (also an empty fragment): the home page.
     Home,
     /// `#/about`: what Continuum is and how it is built.
     About,
-    /// `#/lab/network`: the network & broadcast lab.
-    NetworkLab,
-    /// `#/lab/crdt`: the CRDT convergence lab.
-    CrdtLab,
-    /// `#/lab/energy`: the energy & sustainability lab.
-    EnergyLab,
-    /// The edge–cloud continuum lab.
-    EdgeLab,
+    /// `#/lab/<route>`: a lab's page.
+    Lab(&'static LabPage),
     /// `#s=<version>.<payload>[&t=<ns>]`: a share link (the fragment, without `#`), opened in
     /// the lab its scenario names.
     Shared(String),
@@ -27,7 +23,45 @@ pub enum Route {
     NotFound(String),
 }
 
+impl PartialEq for Route {
+    fn eq(&self, other: &Route) -> bool {
+        match (self, other) {
+            (Route::Home, Route::Home) | (Route::About, Route::About) => true,
+            (Route::Lab(a), Route::Lab(b)) => a.info.route == b.info.route,
+            (Route::Shared(a), Route::Shared(b)) | (Route::NotFound(a), Route::NotFound(b)) => {
+                a == b
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Route {}
+
+impl std::fmt::Debug for Route {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Route::Home => write!(f, "Home"),
+            Route::About => write!(f, "About"),
+            Route::Lab(page) => write!(f, "Lab({})", page.info.route),
+            Route::Shared(fragment) => write!(f, "Shared({fragment:?})"),
+            Route::NotFound(path) => write!(f, "NotFound({path:?})"),
+        }
+    }
+}
+
 impl Route {
+    /// The page of the lab whose route is `route` (`"crdt"`).
+    ///
+    /// # Panics
+    /// If no lab has that route: only for routes the code names itself.
+    pub fn lab(route: &str) -> Route {
+        match labs::page(route) {
+            Some(page) => Route::Lab(page),
+            None => panic!("no lab has the route {route:?}"),
+        }
+    }
+
     /// Parses `location.hash` (with or without the leading `#`); a trailing `/` is ignored.
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.strip_prefix('#').unwrap_or(hash);
@@ -38,11 +72,10 @@ impl Route {
         match trimmed {
             "" => Route::Home,
             "/about" => Route::About,
-            "/lab/network" => Route::NetworkLab,
-            "/lab/crdt" => Route::CrdtLab,
-            "/lab/energy" => Route::EnergyLab,
-            "/lab/edge" => Route::EdgeLab,
-            _ => Route::NotFound(path.to_owned()),
+            _ => match trimmed.strip_prefix("/lab/").and_then(labs::page) {
+                Some(page) => Route::Lab(page),
+                None => Route::NotFound(path.to_owned()),
+            },
         }
     }
 
@@ -51,12 +84,18 @@ impl Route {
         match self {
             Route::Home => "#/".to_owned(),
             Route::About => "#/about".to_owned(),
-            Route::NetworkLab => "#/lab/network".to_owned(),
-            Route::CrdtLab => "#/lab/crdt".to_owned(),
-            Route::EnergyLab => "#/lab/energy".to_owned(),
-            Route::EdgeLab => "#/lab/edge".to_owned(),
+            Route::Lab(page) => format!("#/lab/{}", page.info.route),
             Route::Shared(fragment) => format!("#{fragment}"),
             Route::NotFound(path) => format!("#{path}"),
+        }
+    }
+
+    /// The lab this route shows, if any: a lab's page, or the lab a share link opens in.
+    pub fn lab_page(&self) -> Option<&'static LabPage> {
+        match self {
+            Route::Lab(page) => Some(page),
+            Route::Shared(fragment) => Some(shared_lab(fragment)),
+            _ => None,
         }
     }
 
@@ -65,35 +104,24 @@ impl Route {
         match self {
             Route::Home => "Continuum".to_owned(),
             Route::About => "About · Continuum".to_owned(),
-            Route::NetworkLab => "Network & broadcast lab · Continuum".to_owned(),
-            Route::CrdtLab => "CRDT convergence lab · Continuum".to_owned(),
-            Route::EnergyLab => "Energy & sustainability lab · Continuum".to_owned(),
-            Route::EdgeLab => "Edge–cloud continuum lab · Continuum".to_owned(),
-            Route::Shared(fragment) => match shared_lab(fragment) {
-                Route::CrdtLab => "CRDT convergence lab · Continuum".to_owned(),
-                Route::EnergyLab => "Energy & sustainability lab · Continuum".to_owned(),
-                Route::EdgeLab => "Edge–cloud continuum lab · Continuum".to_owned(),
-                _ => "Network & broadcast lab · Continuum".to_owned(),
+            Route::Lab(_) | Route::Shared(_) => match self.lab_page() {
+                Some(page) => format!("{} lab · Continuum", page.info.title),
+                None => "Continuum".to_owned(),
             },
             Route::NotFound(_) => "Page not found · Continuum".to_owned(),
         }
     }
 }
 
-/// The lab page a share link opens in: the lab its scenario names. A link that cannot be
-/// opened goes to the network lab, which explains what is wrong with it.
-pub fn shared_lab(fragment: &str) -> Route {
+/// The lab page a share link opens in: the lab its scenario names. A broken link opens in the
+/// lab its `&lab=` hint names, which explains what is wrong with it; a link with neither opens
+/// in the first lab.
+pub fn shared_lab(fragment: &str) -> &'static LabPage {
     let route = match scenario::Scenario::from_fragment(fragment) {
         Ok(link) => Some(link.scenario.lab.route()),
-        // A broken link opens in the lab it names, which explains what is wrong with it.
         Err(_) => scenario::link::lab_hint(fragment),
     };
-    match route {
-        Some("crdt") => Route::CrdtLab,
-        Some("energy") => Route::EnergyLab,
-        Some("edge") => Route::EdgeLab,
-        _ => Route::NetworkLab,
-    }
+    route.and_then(labs::page).unwrap_or(&labs::pages()[0])
 }
 
 /// The current route, updated on every `hashchange` of the window.
@@ -114,6 +142,10 @@ fn current_hash() -> String {
 mod tests {
     use super::*;
 
+    fn route_of(fragment: &str) -> &'static str {
+        shared_lab(fragment).info.route
+    }
+
     #[test]
     fn empty_and_root_fragments_are_home() {
         for hash in ["", "#", "#/", "/"] {
@@ -122,12 +154,24 @@ mod tests {
     }
 
     #[test]
-    fn known_routes_parse_with_or_without_trailing_slash() {
+    fn every_lab_has_a_route_with_or_without_trailing_slash() {
         assert_eq!(Route::from_hash("#/about"), Route::About);
         assert_eq!(Route::from_hash("#/about/"), Route::About);
-        assert_eq!(Route::from_hash("#/lab/network"), Route::NetworkLab);
-        assert_eq!(Route::from_hash("#/lab/crdt/"), Route::CrdtLab);
-        assert_eq!(Route::from_hash("#/lab/energy"), Route::EnergyLab);
+        for page in labs::pages() {
+            let route = page.info.route;
+            assert_eq!(
+                Route::from_hash(&format!("#/lab/{route}")),
+                Route::lab(route)
+            );
+            assert_eq!(
+                Route::from_hash(&format!("#/lab/{route}/")),
+                Route::lab(route)
+            );
+        }
+        assert_eq!(
+            Route::from_hash("#/lab/nowhere"),
+            Route::NotFound("/lab/nowhere".to_owned())
+        );
     }
 
     #[test]
@@ -135,15 +179,16 @@ mod tests {
         let crdt = scenario::crdt_lab::default_crdt_scenario()
             .to_fragment(None)
             .expect("encodes");
-        assert_eq!(shared_lab(&crdt), Route::CrdtLab);
+        assert_eq!(route_of(&crdt), "crdt");
         let network = scenario::default_scenario()
             .to_fragment(None)
             .expect("encodes");
-        assert_eq!(shared_lab(&network), Route::NetworkLab);
-        assert_eq!(shared_lab("s=1.broken"), Route::NetworkLab);
-        assert_eq!(shared_lab("s=1.broken&lab=crdt"), Route::CrdtLab);
-        assert_eq!(shared_lab("s=1.broken&lab=energy"), Route::EnergyLab);
-        assert_eq!(shared_lab("s=1.broken&lab=nowhere"), Route::NetworkLab);
+        assert_eq!(route_of(&network), "network");
+        assert_eq!(route_of("s=1.broken"), "network");
+        assert_eq!(route_of("s=1.broken&lab=crdt"), "crdt");
+        assert_eq!(route_of("s=1.broken&lab=energy"), "energy");
+        assert_eq!(route_of("s=1.broken&lab=edge"), "edge");
+        assert_eq!(route_of("s=1.broken&lab=nowhere"), "network");
     }
 
     #[test]
@@ -168,28 +213,32 @@ mod tests {
     }
 
     #[test]
-    fn energy_links_name_the_energy_lab() {
+    fn a_link_is_titled_by_its_lab() {
         let energy = scenario::energy_lab::default_energy_scenario()
             .to_fragment(None)
             .unwrap();
-        assert_eq!(shared_lab(&energy), Route::EnergyLab);
+        assert_eq!(route_of(&energy), "energy");
         let route = Route::from_hash(&format!("#{energy}"));
-        assert!(route.document_title().starts_with("Energy"));
-        let network = scenario::default_scenario().to_fragment(None).unwrap();
-        assert_eq!(shared_lab(&network), Route::NetworkLab);
+        assert_eq!(
+            route.document_title(),
+            "Energy & sustainability lab · Continuum"
+        );
+        assert_eq!(
+            Route::lab("edge").document_title(),
+            "Edge–cloud continuum lab · Continuum"
+        );
     }
 
     #[test]
     fn href_round_trips() {
-        for route in [
+        let mut routes = vec![
             Route::Home,
             Route::About,
-            Route::NetworkLab,
-            Route::CrdtLab,
-            Route::EnergyLab,
             Route::Shared("s=1.x".into()),
             Route::NotFound("/x".into()),
-        ] {
+        ];
+        routes.extend(labs::pages().iter().map(Route::Lab));
+        for route in routes {
             assert_eq!(Route::from_hash(&route.href()), route);
         }
     }

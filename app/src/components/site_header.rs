@@ -1,26 +1,20 @@
-//! The header on every page: the site name and the main navigation.
+//! The header on every page: the site name, the "Labs" menu (every lab, grouped by the parts of
+//! the course, from [`crate::labs`]) and the link to the About page.
 
 use super::ThemeToggle;
+use crate::labs;
 use crate::router::Route;
 use leptos::prelude::*;
+use scenario::catalogue::Part;
+use wasm_bindgen::JsCast;
 
-/// The site header: the name (a link home) and the main navigation, marking the current page.
+/// The site header: the name (a link home), the main navigation, and the theme toggle.
 #[component]
 pub fn SiteHeader(
     /// The current route, to mark its link with `aria-current="page"`.
     route: ReadSignal<Route>,
 ) -> impl IntoView {
     let current = move |target: Route| move || (route.get() == target).then_some("page");
-    // A lab's link is current on its page and on share links that open in it.
-    let lab_current = move |lab: Route| {
-        move || {
-            let here = match route.get() {
-                Route::Shared(fragment) => crate::router::shared_lab(&fragment),
-                other => other,
-            };
-            (here == lab).then_some("page")
-        }
-    };
     view! {
         <header class="site-header">
             <a class="brand" href=Route::Home.href() aria-current=current(Route::Home)>
@@ -30,24 +24,7 @@ pub fn SiteHeader(
             <nav aria-label="Main">
                 <ul>
                     <li>
-                        <a href=Route::NetworkLab.href() aria-current=lab_current(Route::NetworkLab)>
-                            "Network lab"
-                        </a>
-                    </li>
-                    <li>
-                        <a href=Route::CrdtLab.href() aria-current=lab_current(Route::CrdtLab)>
-                            "CRDT lab"
-                        </a>
-                    </li>
-                    <li>
-                        <a href=Route::EnergyLab.href() aria-current=lab_current(Route::EnergyLab)>
-                            "Energy lab"
-                        </a>
-                    </li>
-                    <li>
-                        <a href=Route::EdgeLab.href() aria-current=lab_current(Route::EdgeLab)>
-                            "Edge lab"
-                        </a>
+                        <LabsMenu route=route />
                     </li>
                     <li>
                         <a href=Route::About.href() aria-current=current(Route::About)>
@@ -58,5 +35,103 @@ pub fn SiteHeader(
             </nav>
             <ThemeToggle />
         </header>
+    }
+}
+
+/// The "Labs" disclosure menu: a button that shows every lab under its part of the course, each
+/// with what it teaches. It closes on Escape (focus goes back to the button), when focus or a
+/// click leaves it, and when a page opens.
+#[component]
+fn LabsMenu(route: ReadSignal<Route>) -> impl IntoView {
+    let (open, set_open) = signal(false);
+    let button = NodeRef::<leptos::html::Button>::new();
+    let wrapper = NodeRef::<leptos::html::Div>::new();
+    // A new page closes the menu.
+    Effect::new(move |_| {
+        route.track();
+        set_open.set(false);
+    });
+    let here = move || route.get().lab_page().map(|page| page.info.route);
+    let contains = move |target: Option<web_sys::EventTarget>| -> bool {
+        let node = target.and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        match (wrapper.get_untracked(), node) {
+            (Some(wrapper), Some(node)) => wrapper.contains(Some(&node)),
+            _ => false,
+        }
+    };
+    let outside_click = window_event_listener(leptos::ev::click, move |ev| {
+        if open.get_untracked() && !contains(ev.target()) {
+            set_open.set(false);
+        }
+    });
+    on_cleanup(move || outside_click.remove());
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            ev.prevent_default();
+            set_open.set(false);
+            if let Some(button) = button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
+    let on_focusout = move |ev: web_sys::FocusEvent| {
+        // Tabbing past the last link (or away) closes the menu; moving within it does not.
+        if ev.related_target().is_some() && !contains(ev.related_target()) {
+            set_open.set(false);
+        }
+    };
+    let parts = Part::ALL
+        .into_iter()
+        .filter(|part| labs::pages_in(*part).next().is_some())
+        .map(|part| {
+            let heading = format!("labs-menu-{}", part.id());
+            let labelled = heading.clone();
+            let items = labs::pages_in(part)
+                .map(|page| {
+                    let target = page.info.route;
+                    let current = move || (here() == Some(target)).then_some("page");
+                    view! {
+                        <li>
+                            <a href=Route::Lab(page).href() aria-current=current>
+                                <span class="labs-menu-title">{page.info.title}</span>
+                                <span class="labs-menu-teaches">{page.info.teaches}</span>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="labs-menu-part" aria-labelledby=labelled>
+                    <h2 id=heading class="labs-menu-heading">
+                        {part.title()}
+                    </h2>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="labs-menu" node_ref=wrapper on:keydown=on_keydown on:focusout=on_focusout>
+            <button
+                type="button"
+                class="labs-menu-button"
+                class:on-a-lab=move || here().is_some()
+                node_ref=button
+                aria-expanded=move || if open.get() { "true" } else { "false" }
+                aria-controls="labs-menu-panel"
+                on:click=move |_| set_open.update(|open| *open = !*open)
+            >
+                "Labs"
+                <span class="labs-menu-caret" aria-hidden="true">
+                    "▾"
+                </span>
+            </button>
+            <div id="labs-menu-panel" class="labs-menu-panel" hidden=move || !open.get()>
+                {parts}
+                <p class="labs-menu-all">
+                    <a href=Route::Home.href()>"All labs, by part of the course"</a>
+                </p>
+            </div>
+        </div>
     }
 }

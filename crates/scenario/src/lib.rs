@@ -3,6 +3,7 @@
 //! A Continuum scenario is plain data that reproduces a run exactly; a share link carries one in
 //! the page URL's fragment, `#s=<version>.<payload>`. This crate owns that format:
 //!
+//! - [`catalogue`]: the table of labs (route, title, part of the course, what each teaches).
 //! - [`link`]: the generic share-link codec: versioned, deflate-compressed, base64url text with
 //!   size limits, so any bad link (cut off, edited, crafted) becomes a [`link::LinkError`] the page
 //!   can show, never a panic or a frozen tab.
@@ -23,6 +24,7 @@
 //! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
 
 pub mod broadcast_run;
+pub mod catalogue;
 pub mod crdt_lab;
 pub mod crdt_run;
 pub mod edge_lab;

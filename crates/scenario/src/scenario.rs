@@ -62,6 +62,12 @@ impl Lab {
             Lab::Edge(_) => "edge",
         }
     }
+
+    /// The lab's row in the table of labs (title, part of the course, what it teaches).
+    pub fn info(&self) -> &'static crate::catalogue::LabInfo {
+        // Every variant's route has a row (tested in `catalogue`).
+        crate::catalogue::lab(self.route()).unwrap_or(&crate::catalogue::LABS[0])
+    }
 }
 
 /// The shape of the network.
