@@ -1,6 +1,11 @@
-//! Component tests in headless Chromium (`cargo xtask test` runs them through
-//! wasm-bindgen-test-runner and chromedriver).
+//! Browser tests in headless Chromium (`cargo xtask test` runs them through
+//! wasm-bindgen-test-runner and chromedriver): the app's components, and the crates' committed
+//! trace hashes compiled to WebAssembly (`web/determinism.rs`). They are one test binary, so the
+//! wasm32 debug build of the workspace is made and linked once.
 #![cfg(target_arch = "wasm32")]
+
+#[path = "web/determinism.rs"]
+mod determinism;
 
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
@@ -69,7 +74,7 @@ async fn app_shows_the_header_and_follows_hash_routes() {
     assert!(header.contains("Continuum"), "header text: {header:?}");
     let nav = text_of(&container, "header nav");
     assert!(
-        nav.contains("Network lab") && nav.contains("About"),
+        nav.contains("Labs") && nav.contains("Network & broadcast") && nav.contains("About"),
         "nav text: {nav:?}"
     );
     assert_eq!(text_of(&container, "main h1"), "Continuum");

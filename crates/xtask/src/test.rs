@@ -1,12 +1,11 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure.
 //!
 //! 1. setup (tools), 2. Chromium, 3. native tests of every crate, 4. browser tests
-//!    (`app/tests/web.rs` and every `crates/*/tests/wasm.rs`), 5. the release build,
+//!    (`app/tests/web.rs`, which also checks the crates' trace hashes in WebAssembly), 5. the
+//!    release build,
 //!    6. end-to-end tests (`app/e2e/*.test.mjs`) against that build.
 
-use crate::shell::{
-    announce, cargo, command, crates_with, exec, human_duration, output, root, timed,
-};
+use crate::shell::{announce, cargo, command, exec, human_duration, output, root, timed};
 use crate::{dist, setup};
 use std::path::Path;
 use std::process::Command;
@@ -162,18 +161,11 @@ fn wasm_test(package: &str, test: &str) -> Result<(), String> {
     )
 }
 
+/// One test binary for every browser test: the app's components and the crates' trace hashes
+/// compiled to WebAssembly (`app/tests/web/determinism.rs`), so the wasm32 debug build is made
+/// and linked once.
 fn wasm_tests() -> Result<(), String> {
-    wasm_test("app", "web")?;
-    for (dir, path) in crates_with("tests/wasm.rs")? {
-        let crate_dir = path
-            .parent()
-            .and_then(Path::parent)
-            .ok_or_else(|| format!("unexpected path {}", path.display()))?;
-        let package = crate::shell::package_name(crate_dir)?;
-        announce(&format!("wasm tests of crates/{dir} ({package})"));
-        wasm_test(&package, "wasm")?;
-    }
-    Ok(())
+    wasm_test("app", "web")
 }
 
 fn release_build() -> Result<(), String> {

@@ -277,12 +277,8 @@ fn a_step_is_one_event_of_the_chosen_mode() {
     }
 }
 
-/// Trace hashes of CRDT presets run to the end: the same values are checked compiled to
-/// WebAssembly (`tests/wasm.rs`), so a link gives the same run in every browser.
-pub const REFERENCE_HASHES: [(&str, &str); 2] = [
-    ("Lossy network", "63c24bd3090cc19e"),
-    ("Collaborative text", "a28e583ec3a7fbfc"),
-];
+/// Trace hashes of CRDT presets run to the end (also checked compiled to WebAssembly).
+pub use crate::reference_hashes::CRDT_REFERENCE_HASHES as REFERENCE_HASHES;
 
 #[test]
 fn crdt_runs_match_their_committed_trace_hashes() {

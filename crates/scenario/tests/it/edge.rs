@@ -8,8 +8,7 @@ use scenario::edge_run::{EdgeRun, compare, run_edge};
 use scenario::scenario::Lab;
 use sim::{RunBudget, SimDuration, SimTime};
 
-/// Keep equal to `EDGE_REFERENCE_HASH` in `tests/wasm.rs`.
-pub const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "0bcd003451131ca9");
+pub use crate::reference_hashes::EDGE_REFERENCE_HASH;
 
 fn preset(name: &str) -> Scenario {
     edge_presets()

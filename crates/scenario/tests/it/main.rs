@@ -12,6 +12,9 @@ use cap::Cap;
 #[global_allocator]
 static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 
+#[path = "../common/reference_hashes.rs"]
+mod reference_hashes;
+
 mod crdt;
 mod edge;
 mod link;

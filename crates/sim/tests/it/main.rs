@@ -12,9 +12,9 @@ mod trace_log;
 
 use chatter::reference_trace_hash;
 
-/// The committed trace hash of the reference scenario; `tests/wasm.rs` checks the same value
-/// compiled to WebAssembly. If a deliberate kernel change alters the trace, update both.
-pub const REFERENCE_HASH: &str = "13eab5f4cdd63cb4";
+#[path = "../common/reference.rs"]
+mod reference;
+pub use reference::REFERENCE_HASH;
 
 #[test]
 fn reference_scenario_has_the_committed_trace_hash() {

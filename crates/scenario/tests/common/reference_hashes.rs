@@ -1,0 +1,13 @@
+//! Trace hashes of lab presets run to the end, committed. The native tests (`tests/it`) and the
+//! app's browser tests (`app/tests/web/determinism.rs`, compiled to WebAssembly) both include
+//! this file, so a link gives the same run natively and in every browser. If a deliberate model
+//! change alters a trace, update the value here (once).
+
+/// CRDT presets and their trace hashes.
+pub const CRDT_REFERENCE_HASHES: [(&str, &str); 2] = [
+    ("Lossy network", "63c24bd3090cc19e"),
+    ("Collaborative text", "a28e583ec3a7fbfc"),
+];
+
+/// An edge preset and its trace hash.
+pub const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "0bcd003451131ca9");
