@@ -58,7 +58,9 @@ static PAGES: std::sync::LazyLock<[LabPage; 4]> = std::sync::LazyLock::new(|| {
             intro: "How does a message reach every node? Compare flooding, gossip and tree \
                     broadcast on different topologies, and see what latency, loss and partitions \
                     do to delivery time and to the number of messages sent.",
-            body: |shared| view! { <crate::lab::ui::Lab shared=shared /> }.into_any(),
+            body: |shared| {
+                view! { <crate::network_lab::ui::NetworkLab shared=shared /> }.into_any()
+            },
         },
         LabPage {
             info: info("crdt"),
@@ -104,7 +106,7 @@ static PAGES: std::sync::LazyLock<[LabPage; 4]> = std::sync::LazyLock::new(|| {
                     Work out the energy of a video with every step shown, see how a server's \
                     power follows its load and what lowering the clock frequency saves, and \
                     watch virtual machines packed onto fewer hosts while idle hosts switch off.",
-            body: |shared| view! { <crate::energy::ui::EnergyLab shared=shared /> }.into_any(),
+            body: |shared| view! { <crate::energy_lab::ui::EnergyLab shared=shared /> }.into_any(),
         },
     ]
 });

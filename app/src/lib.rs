@@ -5,9 +5,10 @@ pub mod components;
 pub mod crash_banner;
 pub mod crdt_lab;
 pub mod edge_lab;
-pub mod energy;
-pub mod lab;
+pub mod energy_lab;
+pub mod kit;
 pub mod labs;
+pub mod network_lab;
 pub mod pages;
 pub mod router;
 

@@ -2,7 +2,7 @@
 //! converges, and what the run on screen shows — who agrees, how fast each sync mode got
 //! there and at what cost, and what the naive twin got wrong with the same updates.
 
-use crate::lab::format;
+use crate::kit::format;
 use scenario::CrdtRun;
 use scenario::crdt_lab::{CrdtType, ValueKind};
 

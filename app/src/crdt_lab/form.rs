@@ -3,7 +3,7 @@
 //! recorded in the run are kept; the ones a newly chosen type cannot take are dropped, and the
 //! form says how many.
 
-use crate::lab::form::{
+use crate::kit::form::{
     FieldProblem, LatencyChoice, TopologyChoice, latency_fields, map_problems, ms, parse_latency,
     parse_ms, parse_percent, parse_topology, parse_u32, parse_u64, percent, topology_fields,
 };
@@ -117,7 +117,7 @@ impl CrdtForm {
             replicas: c.replicas.to_string(),
             topology,
             branching: branching.to_string(),
-            mean_degree: crate::lab::format::trim(mean_degree, 6),
+            mean_degree: crate::kit::format::trim(mean_degree, 6),
             latency,
             latency_a,
             latency_b,

@@ -1,7 +1,7 @@
 //! The CRDT lab's three plots, from the run's samples: distinct states over time (chosen mode
 //! and naive twin), bytes sent by each sync mode, and metadata per replica.
 
-use crate::lab::plot_data::{Line, LineChart, nice_ceiling};
+use crate::kit::plot_data::{Line, LineChart, nice_ceiling};
 use scenario::crdt_run::CrdtSample;
 use sim::SimTime;
 

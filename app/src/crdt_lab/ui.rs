@@ -7,15 +7,15 @@ use crate::crdt_lab::edit::text_edits;
 use crate::crdt_lab::explain::{self, state_name};
 use crate::crdt_lab::form::{CrdtForm, ModeChoice};
 use crate::crdt_lab::plot_data::{self, Curve};
-use crate::lab::canvas::{self, Painter};
-use crate::lab::form::{FieldProblem, LatencyChoice, TopologyChoice};
-use crate::lab::format;
-use crate::lab::palette::{Palette, Rgb};
-use crate::lab::session::Session;
-use crate::lab::ui::compare;
-use crate::lab::ui::plot_files::PlotDownloads;
-use crate::lab::ui::transport::{ShortcutsDialog, Transport};
-use crate::lab::ui::{LabContext, install_shortcuts, opening, panels, start_animation_loop};
+use crate::kit::canvas::{self, Painter};
+use crate::kit::form::{FieldProblem, LatencyChoice, TopologyChoice};
+use crate::kit::format;
+use crate::kit::palette::{Palette, Rgb};
+use crate::kit::session::Session;
+use crate::kit::ui::compare;
+use crate::kit::ui::plot_files::PlotDownloads;
+use crate::kit::ui::transport::{ShortcutsDialog, Transport};
+use crate::kit::ui::{LabContext, install_shortcuts, opening, panels, start_animation_loop};
 use leptos::html;
 use leptos::prelude::*;
 use scenario::CrdtRun;
@@ -40,7 +40,7 @@ fn update_selected(s: &mut Session<CrdtRun>, update: ReplicaUpdate) -> Result<St
     );
     let run = s.run_mut();
     run.update_now(node, update)
-        .map_err(|e| crate::lab::form::sentence(&e.to_string()))?;
+        .map_err(|e| crate::kit::form::sentence(&e.to_string()))?;
     let now = run.now();
     run.advance(sim::RunBudget {
         until: now,
@@ -103,7 +103,7 @@ pub fn CrdtLab(
     let painter = StoredValue::new_local(Painter::default());
     let help_ref = NodeRef::<html::Dialog>::new();
 
-    let mut plots = crate::lab::ui::LineChartSchedule::default();
+    let mut plots = crate::kit::ui::LineChartSchedule::default();
     start_animation_loop(lab, canvas_ref, painter, move |timestamp| {
         plots.paint_if_due(
             plot_refs,
@@ -116,7 +116,7 @@ pub fn CrdtLab(
                 )
             },
             |r| {
-                let (samples, end) = (r.samples(), crate::lab::live::LiveRun::end(r));
+                let (samples, end) = (r.samples(), crate::kit::live::LiveRun::end(r));
                 [
                     plot_data::divergence(samples, end),
                     plot_data::bytes_by_mode(samples, end),
@@ -167,7 +167,7 @@ pub fn CrdtLab(
             } else {
                 format!(
                     "{} messages in flight. Click a replica to select it.",
-                    format::count(crate::lab::live::LiveRun::in_flight_count(s.run()))
+                    format::count(crate::kit::live::LiveRun::in_flight_count(s.run()))
                 )
             }
         })
@@ -209,12 +209,12 @@ pub fn CrdtLab(
                 <compare::ForkPanel lab=lab />
                 <Replicas />
                 <Plots refs=plot_refs />
-                <crate::lab::ui::spacetime::SpaceTime lab=lab />
+                <crate::kit::ui::spacetime::SpaceTime lab=lab />
             </section>
             <section class="lab-side" aria-label="Measurements">
                 <Measurements />
                 <Explainer />
-                <crate::lab::ui::energy::EnergyPanel lab=lab />
+                <crate::kit::ui::energy::EnergyPanel lab=lab />
                 <panels::SharePanel lab=lab />
             </section>
         </div>
@@ -296,7 +296,7 @@ fn Editor() -> impl IntoView {
                 });
             }
             Err(e) => {
-                problems.set(crate::lab::form::map_problems(&e));
+                problems.set(crate::kit::form::map_problems(&e));
                 said.set(String::new());
             }
         },
@@ -1008,12 +1008,12 @@ fn plot_svg(
     chart: fn(
         &[scenario::crdt_run::CrdtSample],
         sim::SimTime,
-    ) -> crate::lab::plot_data::LineChart<Curve>,
+    ) -> crate::kit::plot_data::LineChart<Curve>,
     size: (u32, u32),
 ) -> Result<String, String> {
     lab.session.with_value(|s| {
         let chart = chart(s.run().samples(), s.run().end());
-        crate::lab::plot::svg_lines(&chart, canvas::current_theme(), size, curve_colour)
+        crate::kit::plot::svg_lines(&chart, canvas::current_theme(), size, curve_colour)
     })
 }
 

@@ -36,7 +36,7 @@ impl CompareJob {
         }
         scenario
             .validate()
-            .map_err(|e| crate::lab::form::sentence(&e.to_string()))?;
+            .map_err(|e| crate::kit::form::sentence(&e.to_string()))?;
         Ok(CompareJob {
             scenario: scenario.clone(),
             seeds: (0..seed_count as u64)
@@ -99,7 +99,7 @@ impl CompareJob {
         if self.current.is_none() {
             self.current = Some(
                 EdgeRun::untraced(&scenario)
-                    .map_err(|e| crate::lab::form::sentence(&e.to_string()))?,
+                    .map_err(|e| crate::kit::form::sentence(&e.to_string()))?,
             );
         }
         let Some(run) = self.current.as_mut() else {

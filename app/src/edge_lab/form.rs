@@ -2,7 +2,7 @@
 //! problem reported next to its field. What the editor does not show (tier machines, links,
 //! applications) is kept from the scenario being edited.
 
-use crate::lab::form::{FieldProblem, map_problems, parse_ms, parse_secs, parse_u32, parse_u64};
+use crate::kit::form::{FieldProblem, map_problems, parse_ms, parse_secs, parse_u32, parse_u64};
 use edge::{Autoscaler, Policy, Runtime, ServerlessConfig, TopologyPreset};
 use scenario::Scenario;
 use scenario::scenario::Lab;
@@ -91,7 +91,7 @@ pub struct EdgeForm {
 }
 
 fn secs(d: SimDuration) -> String {
-    crate::lab::format::trim(d.as_secs_f64(), 3)
+    crate::kit::format::trim(d.as_secs_f64(), 3)
 }
 
 impl EdgeForm {
@@ -124,12 +124,12 @@ impl EdgeForm {
             keep_alive_s: serverless.map_or_else(|| "600".into(), |s| secs(s.keep_alive)),
             target_percent: match serverless.map(|s| s.autoscaler) {
                 Some(Autoscaler::TargetUtilisation { target }) => {
-                    crate::lab::format::trim(target * 100.0, 1)
+                    crate::kit::format::trim(target * 100.0, 1)
                 }
                 _ => String::new(),
             },
             queue: e.queue_capacity.to_string(),
-            report_ms: crate::lab::format::trim(e.report_interval.as_millis_f64(), 3),
+            report_ms: crate::kit::format::trim(e.report_interval.as_millis_f64(), 3),
             dwell_s: e.mobility_dwell.map(secs).unwrap_or_default(),
             seed: scenario.seed.to_string(),
             duration_s: secs(scenario.duration),
@@ -181,7 +181,7 @@ impl EdgeForm {
                 let autoscaler = if self.target_percent.trim().is_empty() {
                     Some(Autoscaler::OnDemand)
                 } else {
-                    crate::lab::form::parse_percent(&self.target_percent, "The target utilisation")
+                    crate::kit::form::parse_percent(&self.target_percent, "The target utilisation")
                         .map(|target| Autoscaler::TargetUtilisation { target })
                         .map_err(|m| problem("serverless.autoscaler", m))
                         .ok()

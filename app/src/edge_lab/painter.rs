@@ -4,11 +4,11 @@
 //! the wire as moving dots. Shapes and the bar carry the meaning, so colour is never the only
 //! signal.
 
-use crate::lab::canvas::{Painter, PaintsSession, context};
-use crate::lab::layout::Point;
-use crate::lab::palette::{Palette, Theme};
-use crate::lab::scene;
-use crate::lab::session::Session;
+use crate::kit::canvas::{Painter, PaintsSession, context};
+use crate::kit::layout::Point;
+use crate::kit::palette::{Palette, Theme};
+use crate::kit::scene;
+use crate::kit::session::Session;
 use edge::Tier;
 use scenario::EdgeRun;
 use sim::NodeId;

@@ -1,7 +1,7 @@
 //! The edge lab's two plots, from the run's samples: latency of the tasks completed in each
 //! sampling window (mean and 95th percentile), and the busy share of each tier's cores.
 
-use crate::lab::plot_data::{Line, LineChart, nice_ceiling};
+use crate::kit::plot_data::{Line, LineChart, nice_ceiling};
 use edge::Tier;
 use scenario::edge_run::EdgeSample;
 use sim::SimTime;

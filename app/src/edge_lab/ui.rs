@@ -8,13 +8,13 @@ use crate::edge_lab::explain::{self, policy_name, policy_text};
 use crate::edge_lab::form::{EdgeForm, Execution, Place};
 use crate::edge_lab::painter::EdgePainter;
 use crate::edge_lab::plot_data::{self, Curve};
-use crate::lab::canvas;
-use crate::lab::form::FieldProblem;
-use crate::lab::format;
-use crate::lab::palette::{Palette, Rgb};
-use crate::lab::ui::plot_files::PlotDownloads;
-use crate::lab::ui::transport::{ShortcutsDialog, Transport};
-use crate::lab::ui::{
+use crate::kit::canvas;
+use crate::kit::form::FieldProblem;
+use crate::kit::format;
+use crate::kit::palette::{Palette, Rgb};
+use crate::kit::ui::plot_files::PlotDownloads;
+use crate::kit::ui::transport::{ShortcutsDialog, Transport};
+use crate::kit::ui::{
     LabContext, compare, install_shortcuts, opening, panels, start_animation_loop,
 };
 use edge::{Comparison, Policy, Tier};
@@ -106,7 +106,7 @@ pub fn EdgeLab(
     ];
     let painter = StoredValue::new_local(EdgePainter::default());
     let help_ref = NodeRef::<html::Dialog>::new();
-    let mut plots = crate::lab::ui::LineChartSchedule::default();
+    let mut plots = crate::kit::ui::LineChartSchedule::default();
     start_animation_loop(lab, canvas_ref, painter, move |timestamp| {
         plots.paint_if_due(
             plot_refs,
@@ -189,7 +189,7 @@ pub fn EdgeLab(
                         <span class="lab-caption">
                             {move || lab.read(|s| format!(
                                 "{} tasks or results on the wire. Click a server to see it ringed; the busiest servers are listed below.",
-                                format::count(crate::lab::live::LiveRun::in_flight_count(s.run()))
+                                format::count(crate::kit::live::LiveRun::in_flight_count(s.run()))
                             ))}
                         </span>
                         <ul class="lab-legend" aria-label="Legend">
@@ -214,12 +214,12 @@ pub fn EdgeLab(
                 <Plots refs=plot_refs />
                 <Servers />
                 <ComparePanel />
-                <crate::lab::ui::spacetime::SpaceTime lab=lab />
+                <crate::kit::ui::spacetime::SpaceTime lab=lab />
             </section>
             <section class="lab-side" aria-label="Measurements">
                 <Measurements />
                 <Explainer />
-                <crate::lab::ui::energy::EnergyPanel lab=lab />
+                <crate::kit::ui::energy::EnergyPanel lab=lab />
                 <panels::SharePanel lab=lab />
             </section>
         </div>
@@ -292,7 +292,7 @@ fn Editor() -> impl IntoView {
                     lab.status
                         .set("Applied: the run starts again from time zero.".into());
                 }
-                Err(e) => problems.set(crate::lab::form::map_problems(&e)),
+                Err(e) => problems.set(crate::kit::form::map_problems(&e)),
             },
             Err(p) => problems.set(p),
         }
@@ -639,12 +639,12 @@ fn plot_svg(
     chart: fn(
         &[scenario::edge_run::EdgeSample],
         sim::SimTime,
-    ) -> crate::lab::plot_data::LineChart<Curve>,
+    ) -> crate::kit::plot_data::LineChart<Curve>,
     size: (u32, u32),
 ) -> Result<String, String> {
     lab.session.with_value(|s| {
         let chart = chart(s.run().samples(), s.run().end());
-        crate::lab::plot::svg_lines(&chart, canvas::current_theme(), size, curve_colour)
+        crate::kit::plot::svg_lines(&chart, canvas::current_theme(), size, curve_colour)
     })
 }
 

@@ -1,0 +1,197 @@
+//! The explainer: what the learner is looking at for the chosen protocol and topology, tied to
+//! the live numbers, and what to try next. Pure text from a run.
+
+use crate::kit::format;
+use protocols::broadcast::Protocol;
+use scenario::BroadcastRun;
+use scenario::scenario::TopologyKind;
+
+/// Paragraphs for the explainer panel.
+pub fn explain(run: &BroadcastRun) -> Vec<String> {
+    let params = run.params();
+    let n = params.nodes as u64;
+    let links = run.sim().topology().link_count();
+    let report = run.stats().report();
+    let loss = params.link.loss;
+    let mut out = Vec::new();
+
+    out.push(match params.protocol {
+        Protocol::Flood => format!(
+            "Flooding: every node that learns an update forwards it to all its neighbours except \
+             the one it came from. It reaches every reachable node by the shortest paths, at a \
+             cost of about two messages per link: here {} links, so up to {} messages per update.",
+            format::count(links),
+            format::count(2 * links)
+        ),
+        Protocol::PushGossip { fanout, rounds, .. } => format!(
+            "Push gossip: a node that learns an update tells {fanout} random neighbour(s), \
+             {rounds} round(s) in a row, then falls silent. At most {} messages per update, \
+             whatever the topology, but a node that every push misses never learns it.",
+            format::count(n * fanout as u64 * rounds as u64)
+        ),
+        Protocol::PushPull { fanout, period } => format!(
+            "Push-pull gossip (anti-entropy): every {} each node compares notes with {fanout} \
+             random neighbour(s) and they exchange what the other lacks. It never stops, so it \
+             repairs losses, crashes and partitions, and it keeps sending even when everyone \
+             already knows everything.",
+            format::time_ns(period.0)
+        ),
+        Protocol::Tree { root } => format!(
+            "Spanning tree: updates travel only along a breadth-first tree rooted at {root}: \
+             exactly {} messages per update, the minimum. But the tree has no spare paths: one \
+             lost message or one crashed relay cuts off everything below it.",
+            format::count(n.saturating_sub(1))
+        ),
+    });
+
+    out.push(match params.topology {
+        TopologyKind::Line => format!(
+            "A line is the worst case for distance: {} hops from one end to the other, each \
+             paying the link latency.",
+            n.saturating_sub(1)
+        ),
+        TopologyKind::Grid => {
+            "A grid has many paths between two nodes: the update spreads as a diamond-shaped \
+             wave, and a crashed node is routed around."
+                .to_owned()
+        }
+        TopologyKind::Ring => {
+            "A ring offers exactly two paths around: the update meets itself on the far side."
+                .to_owned()
+        }
+        TopologyKind::Star => {
+            "In a star every message goes through node 0, the hub: two hops between any \
+             leaves, and everything stops if the hub crashes."
+                .to_owned()
+        }
+        TopologyKind::Complete => {
+            "In a complete graph everyone is one hop from everyone: fastest, and the most \
+             messages."
+                .to_owned()
+        }
+        TopologyKind::Tree { branching } => {
+            format!("A tree with branching {branching}: few links, no redundancy, short depth.")
+        }
+        TopologyKind::Random { mean_degree } => format!(
+            "A random graph with about {} neighbours per node: short paths (a few hops even for \
+             thousands of nodes) and enough redundancy to survive some failures.",
+            format::trim(mean_degree, 1)
+        ),
+    });
+
+    if report.updates == 0 {
+        out.push(
+            "No update has been broadcast yet: press Play, or select a node and press \
+             “Broadcast from …”."
+                .to_owned(),
+        );
+    } else {
+        let mut live = format!(
+            "So far: {} update(s), {} messages per update, reach {}",
+            report.updates,
+            per_update(report.messages_per_update),
+            format::percent(report.reached_fraction)
+        );
+        match report.time_to_all_p50 {
+            Some(t) => live.push_str(&format!(
+                ", every node informed after {} (median).",
+                format::time_ns(t.0)
+            )),
+            None => live.push_str("; no update has reached every node yet."),
+        }
+        out.push(live);
+    }
+
+    out.push(match (params.protocol, params.topology) {
+        (Protocol::Flood, TopologyKind::Grid) => {
+            "Try: switch to the line preset and compare messages per update and the time to \
+             reach all."
+                .to_owned()
+        }
+        (Protocol::Flood, TopologyKind::Line) => {
+            "Try: compare with the grid preset: more messages per update, but much faster."
+                .to_owned()
+        }
+        (Protocol::Tree { .. }, _) if loss == 0.0 => {
+            "Try: raise loss to 10 % and watch whole subtrees miss the update.".to_owned()
+        }
+        (Protocol::Tree { .. }, _) => {
+            "Try: switch the protocol to flooding with the same loss and compare the reach."
+                .to_owned()
+        }
+        (Protocol::PushGossip { .. }, _) => {
+            "Try: lower the fanout to 1, or the rounds to 1, and look for nodes the rumour \
+             missed; then raise them and count the messages."
+                .to_owned()
+        }
+        (Protocol::PushPull { .. }, _) => {
+            "Try: press “Split in halves”, broadcast, then “Heal”, and watch anti-entropy \
+             repair the other half."
+                .to_owned()
+        }
+        (Protocol::Flood, _) => {
+            "Try: raise loss to 10 %: flooding usually still reaches everyone, because it \
+             sends along every path."
+                .to_owned()
+        }
+    });
+    out
+}
+
+/// Messages per update: one decimal when small, thousands separators when large.
+pub fn per_update(v: f64) -> String {
+    if v >= 1_000.0 {
+        format::count(v.round() as u64)
+    } else {
+        format::trim(v, 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scenario::scenario::broadcast_presets;
+
+    #[test]
+    fn every_preset_gets_an_explanation_with_live_numbers() {
+        for preset in broadcast_presets().iter().take(6) {
+            let mut run = BroadcastRun::new(&preset.scenario).expect("valid");
+            let before = explain(&run);
+            assert!(
+                before.iter().any(|p| p.contains("No update")),
+                "{}",
+                preset.name
+            );
+            run.advance(sim::RunBudget {
+                until: sim::SimTime::from_millis(300),
+                max_events: u64::MAX,
+            });
+            let after = explain(&run);
+            assert!(after.len() >= 4, "{}", preset.name);
+            assert!(
+                after.iter().any(|p| p.starts_with("So far")),
+                "{}",
+                preset.name
+            );
+            assert!(
+                after.iter().any(|p| p.starts_with("Try")),
+                "{}",
+                preset.name
+            );
+        }
+    }
+
+    #[test]
+    fn messages_per_update_read_well() {
+        assert_eq!(per_update(12.25), "12.2");
+        assert_eq!(per_update(591_837.4), "591,837");
+    }
+
+    #[test]
+    fn the_grid_suggests_the_line() {
+        let run = BroadcastRun::new(&broadcast_presets()[0].scenario).expect("valid");
+        let text = explain(&run).join(" ");
+        assert!(text.contains("line preset"), "{text}");
+        assert!(text.contains("40 links"), "{text}");
+    }
+}
