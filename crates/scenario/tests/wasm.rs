@@ -29,7 +29,7 @@ fn crdt_presets_have_the_same_trace_hashes_as_native() {
 }
 
 /// Keep equal to `EDGE_REFERENCE_HASH` in `tests/it/edge.rs`.
-const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "0bcd003451131ca9");
+const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "a84a892016aa99db");
 
 #[wasm_bindgen_test]
 fn the_edge_preset_has_the_same_trace_hash_as_native() {
