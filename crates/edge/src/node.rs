@@ -573,7 +573,6 @@ impl EdgeNode {
         let Some(o) = &s.orchestrator else {
             return Vec::new();
         };
-        let bits = f64::from(task.upload_bytes + task.download_bytes + 2 * HEADER_BYTES) * 8.0;
         o.view
             .iter()
             .enumerate()
@@ -594,7 +593,7 @@ impl EdgeNode {
                 let cores = spec.cores.max(1);
                 let excess = (load.queued + load.busy + 1).saturating_sub(cores);
                 let wait_s = f64::from(excess) / f64::from(cores) * service_s;
-                let (network_s, hops) = plan.path_estimate(edge, slot, task);
+                let (network_s, _) = plan.path_estimate(edge, slot, task);
                 let compute_j = service_s * (spec.peak_w - spec.idle_w) / f64::from(cores);
                 Candidate {
                     node,
@@ -605,7 +604,7 @@ impl EdgeNode {
                     network_s,
                     wait_s,
                     service_s,
-                    energy_j: compute_j + bits * plan.joules_per_bit * f64::from(hops),
+                    energy_j: compute_j + plan.network_joules(edge, slot, task),
                 }
             })
             .collect()
