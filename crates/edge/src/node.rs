@@ -4,7 +4,7 @@
 
 use crate::plan::{NodeKind, Plan};
 use crate::policy::{self, Arm, Candidate, LoadReport, PolicyState};
-use crate::serverless::{AUTOSCALE_TICK, Autoscaler, FunctionPool, MEMORY_WATTS_PER_GB};
+use crate::serverless::{AUTOSCALE_TICK, Autoscaler, FunctionPool};
 use crate::tier::Tier;
 use crate::workload::{Task, TaskId};
 use energy::{DYNAMIC_POWER_METRIC, IDLE_POWER_METRIC};
@@ -389,11 +389,12 @@ impl EdgeNode {
         if s.busy != busy_before {
             ctx.metric(BUSY_CORES_METRIC, f64::from(s.busy));
         }
-        let mut dynamic =
+        // Only busy cores draw power above idle. Warm idle instances add none: the memory they
+        // hold is powered whether or not a function holds it (its background power is in the
+        // server's idle power); what they cost is capacity (see `serverless`).
+        let dynamic =
             (spec.peak_w - spec.idle_w) * f64::from(s.busy) / f64::from(spec.cores.max(1));
-        if let (Some(pool), Some(cfg)) = (&s.pool, &plan.serverless) {
-            dynamic += pool.idle() as f64 * f64::from(cfg.instance_memory_mb) / 1_000.0
-                * MEMORY_WATTS_PER_GB;
+        if let Some(pool) = &s.pool {
             let n = pool.count();
             if n != s.last_instances {
                 s.last_instances = n;
