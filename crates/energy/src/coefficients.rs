@@ -31,6 +31,18 @@ pub const ASLAN_2018: Source = Source {
     published: Some(2018),
 };
 
+/// Aslan et al.'s 2015 figure carried to another year by the trend they report (halving every
+/// two years): a value the paper does not give.
+pub const ASLAN_2018_EXTRAPOLATED: Source = Source {
+    citation: "extrapolated from J. Aslan, K. Mayers, J. G. Koomey, C. France, \"Electricity \
+               Intensity of Internet Data Transmission: Untangling the Estimates\", Journal of \
+               Industrial Ecology 22(4), 785–798: their 0.06 kWh/GB for 2015, halved every two \
+               years as the trend they found (2000–2015) suggests; this year's value is not in \
+               the paper",
+    url: "https://doi.org/10.1111/jiec.12630",
+    published: Some(2018),
+};
+
 /// George Kamiya, IEA (2020), updated December 2020.
 pub const IEA_KAMIYA_2020: Source = Source {
     citation: "G. Kamiya, \"The carbon footprint of streaming video: fact-checking the \
@@ -304,8 +316,11 @@ pub struct CountryElectricity {
     pub name: &'static str,
     /// Electricity consumed in one year.
     pub yearly: KilowattHours,
-    /// The year it applies to (or the year of the listing, where the estimate's year is not given).
+    /// The year it applies to, or, where `year_is_listing`, the year of the listing it was read
+    /// from (the estimate's own year not being given).
     pub year: u16,
+    /// Whether `year` is only the date of the listing, not the year of the estimate.
+    pub year_is_listing: bool,
     /// Where it comes from.
     pub source: Source,
 }
@@ -324,6 +339,7 @@ pub const COUNTRY_ELECTRICITY: &[CountryElectricity] = &[
         name: "World",
         yearly: KilowattHours(24_398e9),
         year: 2022,
+        year_is_listing: false,
         source: Source {
             citation: "IEA, Electricity Information: Overview (global final consumption \
                        24,398 TWh in 2022), as cited by Wikipedia \"Electric energy consumption\"",
@@ -336,6 +352,7 @@ pub const COUNTRY_ELECTRICITY: &[CountryElectricity] = &[
         name: "Kiribati",
         yearly: KilowattHours(20_460e3),
         year: 2015,
+        year_is_listing: true,
         source: FACTBOOK_LIST_2015,
     },
     CountryElectricity {
@@ -343,6 +360,7 @@ pub const COUNTRY_ELECTRICITY: &[CountryElectricity] = &[
         name: "Niue",
         yearly: KilowattHours(2_790e3),
         year: 2015,
+        year_is_listing: true,
         source: FACTBOOK_LIST_2015,
     },
 ];
