@@ -262,7 +262,10 @@ mod tests {
         assert!(text.contains("Switch the type to an MV-Register"), "{text}");
         assert!(text.contains("concurrent writes are lost"), "{text}");
         let counter = switch_from_naive(CrdtType::NaiveCounter);
-        assert!(counter.contains("PN-Counter") && !counter.contains("Register"), "{counter}");
+        assert!(
+            counter.contains("PN-Counter") && !counter.contains("Register"),
+            "{counter}"
+        );
     }
 
     #[test]

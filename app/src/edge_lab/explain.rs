@@ -104,14 +104,21 @@ mod tests {
         assert_eq!(cloud.cores, 16);
         assert_eq!(cloud.cores, edge.cores, "as many as an edge server");
         assert_eq!(2 * cloud.cores, fog.cores, "half a fog node");
-        assert_eq!(cloud.mips_per_core, 10.0 * edge.mips_per_core, "ten times as fast");
+        assert_eq!(
+            cloud.mips_per_core,
+            10.0 * edge.mips_per_core,
+            "ten times as fast"
+        );
         let capacity = |s: &ServerSpec| f64::from(s.cores) * s.mips_per_core;
         assert!(capacity(&cloud) > capacity(&fog) && capacity(&cloud) > capacity(&edge));
         // "Every tier here spends the same energy per instruction."
         let per_mi: Vec<f64> = [Tier::Edge, Tier::Fog, Tier::Cloud]
             .map(|t| ServerSpec::for_tier(t).dynamic_joules_per_mi())
             .to_vec();
-        assert!(per_mi.iter().all(|j| (j - per_mi[0]).abs() < 1e-15), "{per_mi:?}");
+        assert!(
+            per_mi.iter().all(|j| (j - per_mi[0]).abs() < 1e-15),
+            "{per_mi:?}"
+        );
         // The cold-start figures are the runtimes' defaults.
         assert_eq!(edge::Runtime::Container.cold_start().as_millis_f64(), 250.0);
         assert_eq!(edge::Runtime::WasmIsolate.cold_start().as_millis_f64(), 5.0);

@@ -146,7 +146,11 @@ pub fn view(e: &EnergyScenario) -> Result<CalculatorView, String> {
     }
     if let Some(country) = country {
         sources.push(SourceRow {
-            what: format!("{}'s yearly electricity ({})", country.name, country_year(country)),
+            what: format!(
+                "{}'s yearly electricity ({})",
+                country.name,
+                country_year(country)
+            ),
             value: format!("{} GWh", figure(country.yearly.gwh())),
             citation: country.source.citation,
             url: country.source.url,
@@ -255,7 +259,11 @@ mod tests {
             "{}",
             v.slide_note
         );
-        assert!(v.slide_note.contains("51.15 GWh, or 0.05115 TWh"), "{}", v.slide_note);
+        assert!(
+            v.slide_note.contains("51.15 GWh, or 0.05115 TWh"),
+            "{}",
+            v.slide_note
+        );
         assert!((51.15e9 / 51.15e6 - 1_000.0_f64).abs() < 1e-9);
         // Lecture terms (3), the country and the grid.
         assert_eq!(v.sources.len(), 5);

@@ -16,26 +16,26 @@ pub fn explain(run: &BroadcastRun) -> Vec<String> {
     let mut out = Vec::new();
 
     out.push(match params.protocol {
-        Protocol::Flood => match protocols::broadcast::flood_messages_per_update(
-            run.sim().topology(),
-        ) {
-            Some(exact) => format!(
-                "Flooding: every node that learns an update forwards it to all its neighbours \
+        Protocol::Flood => {
+            match protocols::broadcast::flood_messages_per_update(run.sim().topology()) {
+                Some(exact) => format!(
+                    "Flooding: every node that learns an update forwards it to all its neighbours \
                  except the one it came from. It reaches every reachable node by the fastest \
                  paths. Without loss it costs exactly 2L − (n − 1) messages per update (the \
                  source sends on every link, every other node on all but one): here {} links and \
                  {} nodes, so {} messages per update.",
-                format::count(links),
-                format::count(n),
-                format::count(exact)
-            ),
-            None => format!(
-                "Flooding: every node that learns an update forwards it to all its neighbours \
+                    format::count(links),
+                    format::count(n),
+                    format::count(exact)
+                ),
+                None => format!(
+                    "Flooding: every node that learns an update forwards it to all its neighbours \
                  except the one it came from. This graph ({} links) is not connected, so an \
                  update reaches only its source's part of it.",
-                format::count(links)
-            ),
-        },
+                    format::count(links)
+                ),
+            }
+        }
         Protocol::PushGossip { fanout, rounds, .. } => format!(
             "Push gossip: a node that learns an update tells {fanout} random neighbour(s), \
              {rounds} round(s) in a row, then falls silent. At most {} messages per update, \
@@ -205,7 +205,10 @@ fn at_least(p: f64) -> String {
     if p >= 0.999 {
         "more than 99.9 %".to_owned()
     } else {
-        format!("at least {}", format::percent((p * 1_000.0).floor() / 1_000.0))
+        format!(
+            "at least {}",
+            format::percent((p * 1_000.0).floor() / 1_000.0)
+        )
     }
 }
 
@@ -278,13 +281,19 @@ mod tests {
         assert!(star.contains("all 15 of its messages"), "{star}");
         assert!(star.contains("20.6 %"), "{star}");
         let tree = flood_loss_sentence(TopologyKind::Tree { branching: 2 }, 16, 0.0);
-        assert!(tree.contains("In a tree") && tree.contains("20.6 %"), "{tree}");
+        assert!(
+            tree.contains("In a tree") && tree.contains("20.6 %"),
+            "{tree}"
+        );
         let ring = flood_loss_sentence(TopologyKind::Ring, 30, 0.0);
         assert!(ring.contains("18.4 %"), "{ring}");
         let at_loss = flood_loss_sentence(TopologyKind::Ring, 30, 0.2);
         assert!(at_loss.starts_with("At 20 % loss"), "{at_loss}");
         let complete = flood_loss_sentence(TopologyKind::Complete, 16, 0.0);
-        assert!(complete.contains("in more than 99.9 % of updates"), "{complete}");
+        assert!(
+            complete.contains("in more than 99.9 % of updates"),
+            "{complete}"
+        );
         let small = flood_loss_sentence(TopologyKind::Complete, 3, 0.0);
         assert!(small.contains("at least 96.2 %"), "{small}");
         for t in [

@@ -454,7 +454,11 @@ mod tests {
     #[test]
     fn two_phase_set_ignores_a_remove_of_what_it_does_not_hold() {
         let mut s = TwoPSet::new();
-        assert_eq!(s.remove('a'), TwoPSet::default(), "no tombstone, empty delta");
+        assert_eq!(
+            s.remove('a'),
+            TwoPSet::default(),
+            "no tombstone, empty delta"
+        );
         s.insert('a');
         assert!(s.contains(&'a'), "a later add is not swallowed");
         assert_eq!(s.removed().count(), 0);

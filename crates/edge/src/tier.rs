@@ -405,7 +405,10 @@ mod tests {
         // PureEdgeSim's edge data centre: 100 → 250 W at 10 × 40,000 MIPS.
         let reference = per_mi(100.0, 250.0, 400_000.0);
         for s in [&edge, &fog, &cloud] {
-            assert!((s.dynamic_joules_per_mi() - reference).abs() < 1e-15, "{s:?}");
+            assert!(
+                (s.dynamic_joules_per_mi() - reference).abs() < 1e-15,
+                "{s:?}"
+            );
             let mips = f64::from(s.cores) * s.mips_per_core;
             assert!((s.idle_w / mips - 100.0 / 400_000.0).abs() < 1e-15, "{s:?}");
         }
@@ -415,8 +418,8 @@ mod tests {
         // The sources' own cloud : edge ratios of energy per instruction above idle: iFogSim
         // (cloud 44,800 MIPS, 16×83.25 → 16×103 W; gateway/proxy 2,800 MIPS, 83.4333 →
         // 107.339 W) and PureEdgeSim (cloud 200 × 40,000 MIPS, 0 → 5,776 W; edge as above).
-        let ifogsim = per_mi(16.0 * 83.25, 16.0 * 103.0, 44_800.0)
-            / per_mi(83.4333, 107.339, 2_800.0);
+        let ifogsim =
+            per_mi(16.0 * 83.25, 16.0 * 103.0, 44_800.0) / per_mi(83.4333, 107.339, 2_800.0);
         let pure_edge_sim = per_mi(0.0, 5_776.0, 8_000_000.0) / reference;
         assert!((ifogsim - 0.826).abs() < 0.001, "{ifogsim}");
         assert!((pure_edge_sim - 1.925).abs() < 0.001, "{pure_edge_sim}");

@@ -420,7 +420,10 @@ mod tests {
         assert!((m.line_idle.0 - 4.5).abs() < 1e-12);
         assert!((m.marginal.0 - 2e-8).abs() < 1e-20);
         // The average 0.03 kWh/GB is 13.5 µJ per bit: 675 × the marginal energy.
-        let average = network_intensity("fixed-eu-2020").unwrap().kwh_per_gb.joules_per_bit();
+        let average = network_intensity("fixed-eu-2020")
+            .unwrap()
+            .kwh_per_gb
+            .joules_per_bit();
         assert!((average.0 - 13.5e-6).abs() < 1e-12);
         assert!((average.0 / m.marginal.0 - 675.0).abs() < 1e-6);
         // A 25 KB message on one link: 4 mJ in the power model, 2.7 J at the average.

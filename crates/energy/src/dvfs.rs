@@ -354,7 +354,11 @@ mod tests {
         // Static 2 W + dynamic 22.5 W = the 24.5 W TDP at the top level, not above it.
         assert!(close(p.power(p.fastest()).0, 24.5));
         assert!(close(p.dynamic_power(p.fastest()).0, 22.5));
-        assert!((p.capacitance.0 * 1e9 - 6.3855).abs() < 1e-4, "{}", p.capacitance.0);
+        assert!(
+            (p.capacitance.0 * 1e9 - 6.3855).abs() < 1e-4,
+            "{}",
+            p.capacitance.0
+        );
         assert_eq!(p.levels().len(), 6);
         assert_eq!(p.slowest().voltage, Volts(0.956));
         // Dynamic power at 600 MHz: 22.5 × (0.956/1.484)² × (0.6/1.6) ≈ 3.50 W, a 6.4× drop:

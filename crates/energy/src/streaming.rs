@@ -3,8 +3,9 @@
 //! show the working, not only the answer.
 
 use crate::coefficients::{
-    ASLAN_2018, ASLAN_2018_EXTRAPOLATED, CountryElectricity, GridIntensity, IEA_2020_PER_HOUR, IEA_KAMIYA_2020, LECTURE,
-    LECTURE_DATA_CENTRE, LECTURE_DEVICE, Pue, Source, aslan_fixed_line, network_intensity,
+    ASLAN_2018, ASLAN_2018_EXTRAPOLATED, CountryElectricity, GridIntensity, IEA_2020_PER_HOUR,
+    IEA_KAMIYA_2020, LECTURE, LECTURE_DATA_CENTRE, LECTURE_DEVICE, Pue, Source, aslan_fixed_line,
+    network_intensity,
 };
 use crate::error::{EnergyError, non_negative};
 use crate::units::{Bytes, GramsCo2e, KilowattHours, KwhPerGigabyte, KwhPerMinute, Seconds};
@@ -120,9 +121,7 @@ impl CoefficientSet {
             )
         } else {
             (
-                format!(
-                    "Lecture, network from Aslan et al.'s 2015 figure extrapolated to {year}"
-                ),
+                format!("Lecture, network from Aslan et al.'s 2015 figure extrapolated to {year}"),
                 ASLAN_2018_EXTRAPOLATED,
             )
         };

@@ -45,6 +45,10 @@ mod tests {
         // Per-message energy is the marginal 20 nJ per bit, and the lines are charged.
         assert!((c.energy_per_bit.0 - 2e-8).abs() < 1e-20);
         assert_eq!(c.line_power, Some(Watts(4.5)));
-        assert!(c.network_model.contains("power model"), "{}", c.network_model);
+        assert!(
+            c.network_model.contains("power model"),
+            "{}",
+            c.network_model
+        );
     }
 }

@@ -204,7 +204,8 @@ fn the_energy_estimate_equals_what_the_ledger_charges() {
     // Round robin over 4 slots: the neighbour edge is the only other edge-tier slot.
     let own = s.completed_on[edge::Tier::Edge.index()].div_ceil(2) as f64;
     let neighbour = on(edge::Tier::Edge) - own;
-    let estimated = neighbour * per_slot(1) + on(edge::Tier::Fog) * per_slot(n - 2)
+    let estimated = neighbour * per_slot(1)
+        + on(edge::Tier::Fog) * per_slot(n - 2)
         + on(edge::Tier::Cloud) * per_slot(n - 1);
     assert!(on(edge::Tier::Cloud) > 0.0 && on(edge::Tier::Fog) > 0.0 && neighbour > 0.0);
     // Two crossings out per neighbour task, one per fog or cloud task.

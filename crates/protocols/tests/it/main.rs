@@ -281,15 +281,36 @@ fn flooding_reaches_everyone_under_loss_as_often_as_the_formulas_say() {
     };
     let all_reached = |topology: Topology| {
         let n = topology.node_count();
-        let stats = run(lossy(topology), Protocol::Flood, updates, SimTime::from_secs(70));
+        let stats = run(
+            lossy(topology),
+            Protocol::Flood,
+            updates,
+            SimTime::from_secs(70),
+        );
         let complete = stats.updates.iter().filter(|u| u.informed == n).count();
         complete as f64 / f64::from(updates)
     };
     for (name, topology, expected) in [
-        ("star 16", Topology::star(16).unwrap(), flood_reach_all_tree(16, 0.1)),
-        ("tree 16", Topology::tree(16, 2).unwrap(), flood_reach_all_tree(16, 0.1)),
-        ("ring 30", Topology::ring(30).unwrap(), flood_reach_all_ring(30, 0.1)),
-        ("ring 8", Topology::ring(8).unwrap(), flood_reach_all_ring(8, 0.1)),
+        (
+            "star 16",
+            Topology::star(16).unwrap(),
+            flood_reach_all_tree(16, 0.1),
+        ),
+        (
+            "tree 16",
+            Topology::tree(16, 2).unwrap(),
+            flood_reach_all_tree(16, 0.1),
+        ),
+        (
+            "ring 30",
+            Topology::ring(30).unwrap(),
+            flood_reach_all_ring(30, 0.1),
+        ),
+        (
+            "ring 8",
+            Topology::ring(8).unwrap(),
+            flood_reach_all_ring(8, 0.1),
+        ),
     ] {
         let measured = all_reached(topology);
         let se = (expected * (1.0 - expected) / f64::from(updates)).sqrt();

@@ -201,7 +201,8 @@ fn the_edge_ledger_says_how_it_charges() {
     }
     assert_eq!(c.line_power, None);
     assert!(
-        c.network_model.contains("marginal energy only, 20 nJ per bit"),
+        c.network_model
+            .contains("marginal energy only, 20 nJ per bit"),
         "{}",
         c.network_model
     );
