@@ -45,7 +45,7 @@ pub fn semantics(t: CrdtType) -> [&'static str; 2] {
             "Merging is set union: commutative, associative and idempotent.",
         ],
         CrdtType::TwoPSet => [
-            "A two-phase set keeps an added set and a removed set (tombstones). Removal wins over any add, and an element once removed can never come back.",
+            "A two-phase set keeps an added set and a removed set (tombstones). A replica may remove only an element it holds; removal then wins over any add, and an element once removed can never come back.",
             "Both sets only grow and merge by union, so the pair converges; the price is tombstones that are never collected.",
         ],
         CrdtType::OrSet => [
@@ -196,10 +196,7 @@ pub fn explain(run: &CrdtRun) -> Vec<String> {
         });
     }
     if params.data_type.is_naive() && updates > 0 {
-        out.push(
-            "Switch the type to a G-Counter, PN-Counter or LWW-Register and run the same updates: the CRDT keeps every update and converges."
-                .to_owned(),
-        );
+        out.push(switch_from_naive(params.data_type).to_owned());
     }
     let totals = run.totals();
     if totals.buffered_ops > 0 {
@@ -228,10 +225,48 @@ pub fn explain(run: &CrdtRun) -> Vec<String> {
     out
 }
 
+/// What to switch to from a naive type, and what that CRDT keeps.
+pub fn switch_from_naive(data_type: CrdtType) -> &'static str {
+    match data_type.value_kind() {
+        ValueKind::Counter => {
+            "Switch the type to a PN-Counter (or a G-Counter, if it only grows) and run the same updates: the CRDT keeps every increment and converges."
+        }
+        _ => {
+            "Switch the type to an MV-Register and run the same updates: it keeps every value written concurrently and converges. An LWW-Register converges too, but keeps only the write with the latest timestamp: concurrent writes are lost, by design."
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use scenario::crdt_lab::crdt_presets;
+
+    /// The suggestion after a naive register names the type that keeps concurrent writes; the
+    /// crdt crate's registers behave as the sentence says.
+    #[test]
+    fn the_switch_suggestion_keeps_what_it_says_it_keeps() {
+        use crdt::{CvRdt, LwwRegister, MvRegister, ReplicaId};
+        let (a, b) = (ReplicaId(1), ReplicaId(2));
+        let (mut lww_a, mut lww_b) = (LwwRegister::new(), LwwRegister::new());
+        lww_a.set(a, 1u32);
+        lww_b.set(b, 2u32);
+        lww_a.merge(&lww_b);
+        let (mut mv_a, mut mv_b) = (MvRegister::new(), MvRegister::new());
+        mv_a.set(a, 1u32);
+        mv_b.set(b, 2u32);
+        mv_a.merge(&mv_b);
+        assert_eq!(mv_a.values(), vec![&1, &2], "the MV-Register keeps both");
+        assert!(lww_a.value().is_some(), "the LWW-Register keeps one");
+        let text = switch_from_naive(CrdtType::NaiveRegister);
+        assert!(text.contains("Switch the type to an MV-Register"), "{text}");
+        assert!(text.contains("concurrent writes are lost"), "{text}");
+        let counter = switch_from_naive(CrdtType::NaiveCounter);
+        assert!(
+            counter.contains("PN-Counter") && !counter.contains("Register"),
+            "{counter}"
+        );
+    }
 
     #[test]
     fn state_names_count_like_spreadsheet_columns() {

@@ -32,7 +32,7 @@ pub fn policy_text(policy: Policy) -> PolicyText {
     match policy {
         Policy::CloudOnly => PolicyText {
             does: "Sends every task over the wide-area network to the cloud data centre, whatever its size or deadline.",
-            trade_off: "The cloud has by far the most and fastest cores, so it rarely queues, but every task pays the WAN crossing both ways (about 100 ms each with EdgeCloudSim's figures) and the energy of carrying its data across it. Tight deadlines are missed even when nothing is busy.",
+            trade_off: "The cloud has the fastest cores and the most capacity (16 cores, as many as an edge server and half a fog node, but each ten times as fast), so it rarely queues, but every task pays the WAN crossing both ways (about 100 ms each with EdgeCloudSim's figures) and the energy of carrying its data across it. Tight deadlines are missed even when nothing is busy.",
         },
         Policy::NearestEdge => PolicyText {
             does: "Runs each task on the edge server at the user's own base station.",
@@ -56,7 +56,7 @@ pub fn policy_text(policy: Policy) -> PolicyText {
         },
         Policy::EnergyAware => PolicyText {
             does: "Picks the candidate where the task adds the least energy: the server's power above idle while computing it, plus the network energy of moving its data, among servers not known to be full.",
-            trade_off: "Saves energy by preferring efficient machines and short paths, and pays for it in latency when the efficient machine is far away or busy.",
+            trade_off: "Every tier here spends the same energy per instruction (no source gives one tier a clear edge), so it mostly saves the network's share by keeping tasks close: in practice it runs tasks on the user's own edge until that is full, and pays for it in latency when the edge is busy.",
         },
         Policy::DeadlineAware => PolicyText {
             does: "Runs the task on the user's own edge if it is estimated to finish before its deadline there; otherwise offloads upward, to the fog and then the cloud, to the first that can make it.",
@@ -70,7 +70,7 @@ pub fn policy_text(policy: Policy) -> PolicyText {
 }
 
 /// The serverless cold-start trade-off.
-pub const COLD_START: &str = "A serverless function runs in an instance that must be started first: a container takes hundreds of milliseconds (250 ms here), a WebAssembly isolate about 5 ms. Keeping an instance warm after a request (the keep-alive window) spares the next requests a cold start but holds memory, which draws power while nobody calls; scaling to zero saves that power and makes the next request wait. Autoscaling starts instances ahead of demand, on a utilisation threshold or to keep a target utilisation, trading idle instances for fewer cold starts.";
+pub const COLD_START: &str = "A serverless function runs in an instance that must be started first: a container takes hundreds of milliseconds (250 ms here, the order AWS Lambda's cold starts were measured at), an isolate about 5 ms (Cloudflare's figure for its V8 isolates running JavaScript, assumed here for WebAssembly). Keeping an instance warm after a request (the keep-alive window) spares the next requests a cold start but holds memory: fewer functions fit on a server, so more servers must be powered, and when memory is full a new instance must evict an idle one or wait. The warm memory itself adds no power here, because a powered server's memory draws its background power whether or not a function holds it; scaling to zero frees that memory for other functions and makes the next request wait. Autoscaling starts instances ahead of demand, on a utilisation threshold or to keep a target utilisation, trading idle instances for fewer cold starts.";
 
 /// What the live view shows.
 pub const VIEW: &str = "Devices (small dots, coloured by application) send tasks to their base station's edge server (squares); fog nodes (diamonds) and the cloud (the large rounded square) sit behind. Dots moving along the lines are tasks and their results on the wire. The bar under each server is its load: the filled part is busy cores, the hatched part beyond it is its queue.";
@@ -92,5 +92,37 @@ mod tests {
         let names: std::collections::BTreeSet<_> =
             Policy::ALL.iter().map(|&p| policy_name(p)).collect();
         assert_eq!(names.len(), Policy::ALL.len(), "names are distinct");
+    }
+
+    /// The numbers and comparisons the sentences state hold for the default machines.
+    #[test]
+    fn the_sentences_match_the_default_machines() {
+        use edge::{ServerSpec, Tier};
+        let (edge, fog, cloud) = (ServerSpec::edge(), ServerSpec::fog(), ServerSpec::cloud());
+        let cloud_text = policy_text(Policy::CloudOnly).trade_off;
+        assert!(cloud_text.contains("16 cores"), "{cloud_text}");
+        assert_eq!(cloud.cores, 16);
+        assert_eq!(cloud.cores, edge.cores, "as many as an edge server");
+        assert_eq!(2 * cloud.cores, fog.cores, "half a fog node");
+        assert_eq!(
+            cloud.mips_per_core,
+            10.0 * edge.mips_per_core,
+            "ten times as fast"
+        );
+        let capacity = |s: &ServerSpec| f64::from(s.cores) * s.mips_per_core;
+        assert!(capacity(&cloud) > capacity(&fog) && capacity(&cloud) > capacity(&edge));
+        // "Every tier here spends the same energy per instruction."
+        let per_mi: Vec<f64> = [Tier::Edge, Tier::Fog, Tier::Cloud]
+            .map(|t| ServerSpec::for_tier(t).dynamic_joules_per_mi())
+            .to_vec();
+        assert!(
+            per_mi.iter().all(|j| (j - per_mi[0]).abs() < 1e-15),
+            "{per_mi:?}"
+        );
+        // The cold-start figures are the runtimes' defaults.
+        assert_eq!(edge::Runtime::Container.cold_start().as_millis_f64(), 250.0);
+        assert_eq!(edge::Runtime::WasmIsolate.cold_start().as_millis_f64(), 5.0);
+        assert!(COLD_START.contains("250 ms") && COLD_START.contains("5 ms"));
+        assert!(!COLD_START.contains("draws power while"));
     }
 }

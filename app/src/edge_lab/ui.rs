@@ -492,7 +492,7 @@ fn Measurements() -> impl IntoView {
                             .collect_view()
                     }}
                     <tr>
-                        <th scope="row">"network"</th>
+                        <th scope="row">"network (marginal)"</th>
                         <td>"–"</td>
                         <td>"–"</td>
                         <td>{move || format::si(sum().energy.network.0, "J")}</td>

@@ -1,4 +1,5 @@
-//! The power curves (linear against the measured HP ProLiant ML110 G4 and G5) and the DVFS
+//! The power curves (linear against the measured HP ProLiant ML110 G4 and G5, and a 2020 Dell
+//! PowerEdge R6515 for comparison) and the DVFS
 //! explorer: power, time and energy of a task at the chosen frequency, energy against
 //! frequency, and the race-to-idle verdict in words.
 
@@ -31,11 +32,12 @@ pub fn power_chart() -> Chart {
     for (i, curve) in [
         MeasuredCurve::hp_proliant_ml110_g4(),
         MeasuredCurve::hp_proliant_ml110_g5(),
+        MeasuredCurve::dell_poweredge_r6515(),
     ]
     .into_iter()
     .enumerate()
     {
-        let short = if i == 0 { "ML110 G4" } else { "ML110 G5" };
+        let short = ["ML110 G4", "ML110 G5", "R6515 (2020)"][i];
         let linear = PowerModel::linear_through(&curve);
         lines.push(line(
             &PowerModel::Measured(curve),
@@ -58,6 +60,7 @@ pub fn power_summary() -> Vec<String> {
     [
         MeasuredCurve::hp_proliant_ml110_g4(),
         MeasuredCurve::hp_proliant_ml110_g5(),
+        MeasuredCurve::dell_poweredge_r6515(),
     ]
     .iter()
     .map(|c| {
@@ -205,17 +208,20 @@ mod tests {
     #[test]
     fn power_curves_lie_between_idle_and_peak() {
         let c = power_chart();
-        assert_eq!(c.lines.len(), 4);
+        assert_eq!(c.lines.len(), 6);
         assert_eq!(c.x, (0.0, 100.0));
-        assert_eq!(c.y, (0.0, 200.0));
+        assert!(c.y.1 >= 231.0, "{:?}", c.y);
         let g4 = &c.lines[0].points;
         assert_eq!(g4.first(), Some(&(0.0, 86.0)));
         assert_eq!(g4.last(), Some(&(100.0, 117.0)));
-        assert!(
-            power_summary()[0].contains("74 % of peak"),
-            "{:?}",
-            power_summary()
-        );
+        let summary = power_summary();
+        assert!(summary[0].contains("74 % of peak"), "{summary:?}");
+        assert!(summary[1].contains("69 % of peak"), "{summary:?}");
+        // The 2020 server idles at 54 of 231 W.
+        assert!(summary[2].contains("23 % of peak"), "{summary:?}");
+        let r6515 = &c.lines[4].points;
+        assert_eq!(r6515.first(), Some(&(0.0, 54.0)));
+        assert_eq!(r6515.last(), Some(&(100.0, 231.0)));
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub struct CalculatorView {
     pub carbon: String,
     /// Why a chosen PUE was not applied, if it was not.
     pub pue_note: String,
+    /// On the lecture's own example: that its slide says 51 TWh where its coefficients give
+    /// 51.15 GWh, with the arithmetic; empty otherwise.
+    pub slide_note: String,
     /// Where every number comes from.
     pub sources: Vec<SourceRow>,
 }
@@ -77,13 +80,13 @@ pub fn view(e: &EnergyScenario) -> Result<CalculatorView, String> {
     let grid = e.grid();
     let comparison = match (country, report.share_of_country) {
         (Some(country), Some(share)) => format!(
-            "{} views use {} GWh: {} times {}'s yearly electricity ({} GWh in {}), or {} days of it.",
+            "{} views use {} GWh: {} times {}'s yearly electricity ({} GWh {}), or {} days of it.",
             views(c.views),
             figure(report.total.gwh()),
             figure(share),
             country.name,
             figure(country.yearly.gwh()),
-            country.year,
+            country_year(country),
             figure(share * 365.0)
         ),
         _ => String::new(),
@@ -143,7 +146,11 @@ pub fn view(e: &EnergyScenario) -> Result<CalculatorView, String> {
     }
     if let Some(country) = country {
         sources.push(SourceRow {
-            what: format!("{}'s yearly electricity ({})", country.name, country.year),
+            what: format!(
+                "{}'s yearly electricity ({})",
+                country.name,
+                country_year(country)
+            ),
             value: format!("{} GWh", figure(country.yearly.gwh())),
             citation: country.source.citation,
             url: country.source.url,
@@ -159,6 +166,20 @@ pub fn view(e: &EnergyScenario) -> Result<CalculatorView, String> {
             year: year(&g.source),
         });
     }
+    let slide_note = if c.coefficients == "lecture" && (report.total.gwh() - 51.15).abs() < 0.005 {
+        format!(
+            "A note on the lecture's slide: it gives this example as 51 TWh, but its own \
+             coefficients give {} kWh per view × {} views = {} kWh. One TWh is 10⁹ kWh, so that \
+             is {} GWh, or 0.05115 TWh: a thousand times less than the slide says. An easy slip \
+             between GWh and TWh; the arithmetic above is the slide's own.",
+            figure(report.total.0 / c.views as f64),
+            views(c.views),
+            figure(report.total.0),
+            figure(report.total.gwh())
+        )
+    } else {
+        String::new()
+    };
     Ok(CalculatorView {
         rows,
         total: format!(
@@ -170,8 +191,19 @@ pub fn view(e: &EnergyScenario) -> Result<CalculatorView, String> {
         comparison,
         carbon,
         pue_note,
+        slide_note,
         sources,
     })
+}
+
+/// The year of a country's figure: "in 2022", or, for a listing that does not say which year
+/// its estimate is for, "listed in 2015, estimate's year not stated".
+fn country_year(country: &coefficients::CountryElectricity) -> String {
+    if country.year_is_listing {
+        format!("listed in {}, estimate's year not stated", country.year)
+    } else {
+        format!("in {}", country.year)
+    }
 }
 
 fn stage_name(label: &str) -> String {
@@ -212,6 +244,27 @@ mod tests {
             v.comparison
         );
         assert!(v.carbon.contains("World average"), "{}", v.carbon);
+        assert!(
+            v.comparison
+                .contains("20.46 GWh listed in 2015, estimate's year not stated"),
+            "{}",
+            v.comparison
+        );
+        // The slide's 51 TWh is 1,000 × the 51.15 GWh its coefficients give.
+        assert!(v.slide_note.contains("51 TWh"), "{}", v.slide_note);
+        assert!(
+            v.slide_note.contains(
+                "0.0031 kWh per view × 16,500,000,000 (16.5 billion) views = 51,150,000 kWh"
+            ),
+            "{}",
+            v.slide_note
+        );
+        assert!(
+            v.slide_note.contains("51.15 GWh, or 0.05115 TWh"),
+            "{}",
+            v.slide_note
+        );
+        assert!((51.15e9 / 51.15e6 - 1_000.0_f64).abs() < 1e-9);
         // Lecture terms (3), the country and the grid.
         assert_eq!(v.sources.len(), 5);
         assert_eq!(v.sources[0].year, "–");
@@ -236,5 +289,6 @@ mod tests {
             "IEA's one term, the country, the grid (no PUE term)"
         );
         assert!(v.pue_note.contains("not applied"));
+        assert!(v.slide_note.is_empty(), "only on the lecture's own example");
     }
 }

@@ -305,9 +305,10 @@ fn Calculator(state: FormState) -> impl IntoView {
             (
                 c.code.to_owned(),
                 format!(
-                    "{} — {} GWh a year ({})",
+                    "{} — {} GWh a year ({}{})",
                     c.name,
                     figure(c.yearly.gwh()),
+                    if c.year_is_listing { "listed in " } else { "" },
                     c.year
                 ),
             )
@@ -339,7 +340,10 @@ fn Calculator(state: FormState) -> impl IntoView {
             <h2 id="energy-calc-title">"Streaming calculator"</h2>
             <p class="hint">
                 "The energy of a video: data centre, network and device, per view and for every view. \
-                 Every step of the arithmetic is shown, with the source of every coefficient."
+                 Every step of the arithmetic is shown, with the source of every coefficient. \
+                 Network: an average intensity (kWh per GB), a whole-internet figure for a whole \
+                 path, fit for totals like this one; the labs charge single messages with a \
+                 power model instead (always-on line power plus a small energy per bit)."
             </p>
             <div class="energy-columns">
                 <form class="energy-controls" on:submit=|ev| ev.prevent_default()>
@@ -405,6 +409,7 @@ fn Calculator(state: FormState) -> impl IntoView {
                                 <p>{v.comparison.clone()}</p>
                                 <p>{v.carbon.clone()}</p>
                                 {(!v.pue_note.is_empty()).then(|| view! { <p class="hint">{v.pue_note.clone()}</p> })}
+                                {(!v.slide_note.is_empty()).then(|| view! { <p class="hint" id="energy-slide-note">{v.slide_note.clone()}</p> })}
                                 <div class="table-scroll" tabindex="0" role="region" aria-labelledby="energy-steps-caption">
                                     <table class="energy-table" id="energy-steps">
                                         <caption id="energy-steps-caption">"Step by step"</caption>
@@ -516,7 +521,7 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                     <h3>"Power against load"</h3>
                     <ChartCanvas
                         chart=power
-                        label="Power against CPU utilisation for the HP ProLiant ML110 G4 and G5, measured and linear."
+                        label="Power against CPU utilisation for the HP ProLiant ML110 G4 and G5 and a 2020 Dell PowerEdge R6515, measured and linear."
                         described_by="energy-power-summary"
                         title="power curves"
                         file="continuum-power-curves"
@@ -529,9 +534,13 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                                 .map(|s| view! { <p class="hint">{s}</p> })
                                 .collect_view()}
                             <p class="hint">
-                                "Measured: SPECpower_ssj2008 results as CloudSim tabulates them \
-                                 (Beloglazov & Buyya, 2012). A server that idles draws most of its \
-                                 peak power: hence consolidation and switching idle servers off."
+                                "Measured: SPECpower_ssj2008 results, the ML110s as CloudSim \
+                                 tabulates them (Beloglazov & Buyya, 2012), the R6515 \
+                                 (power_ssj2008-20200728-01041, 2020) as the OpenDC simulator \
+                                 does. These older servers draw about 70 % of their peak power \
+                                 when idle: hence consolidation and switching idle servers off. \
+                                 Servers of the 2020s idle far lower (the R6515: 23 % of peak), \
+                                 which narrows the gain but does not remove it."
                             </p>
                         </div>
                     </figcaption>

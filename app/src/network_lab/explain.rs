@@ -16,13 +16,26 @@ pub fn explain(run: &BroadcastRun) -> Vec<String> {
     let mut out = Vec::new();
 
     out.push(match params.protocol {
-        Protocol::Flood => format!(
-            "Flooding: every node that learns an update forwards it to all its neighbours except \
-             the one it came from. It reaches every reachable node by the shortest paths, at a \
-             cost of about two messages per link: here {} links, so up to {} messages per update.",
-            format::count(links),
-            format::count(2 * links)
-        ),
+        Protocol::Flood => {
+            match protocols::broadcast::flood_messages_per_update(run.sim().topology()) {
+                Some(exact) => format!(
+                    "Flooding: every node that learns an update forwards it to all its neighbours \
+                 except the one it came from. It reaches every reachable node by the fastest \
+                 paths. Without loss it costs exactly 2L − (n − 1) messages per update (the \
+                 source sends on every link, every other node on all but one): here {} links and \
+                 {} nodes, so {} messages per update.",
+                    format::count(links),
+                    format::count(n),
+                    format::count(exact)
+                ),
+                None => format!(
+                    "Flooding: every node that learns an update forwards it to all its neighbours \
+                 except the one it came from. This graph ({} links) is not connected, so an \
+                 update reaches only its source's part of it.",
+                    format::count(links)
+                ),
+            }
+        }
         Protocol::PushGossip { fanout, rounds, .. } => format!(
             "Push gossip: a node that learns an update tells {fanout} random neighbour(s), \
              {rounds} round(s) in a row, then falls silent. At most {} messages per update, \
@@ -86,10 +99,18 @@ pub fn explain(run: &BroadcastRun) -> Vec<String> {
                 .to_owned(),
         );
     } else {
+        let exact = match params.protocol {
+            Protocol::Flood => {
+                protocols::broadcast::flood_messages_per_update(run.sim().topology())
+                    .map(|m| format!(" (exactly {} without loss)", format::count(m)))
+            }
+            _ => None,
+        };
         let mut live = format!(
-            "So far: {} update(s), {} messages per update, reach {}",
+            "So far: {} update(s), {} messages per update{}, reach {}",
             report.updates,
             per_update(report.messages_per_update),
+            exact.unwrap_or_default(),
             format::percent(report.reached_fraction)
         );
         match report.time_to_all_p50 {
@@ -129,13 +150,66 @@ pub fn explain(run: &BroadcastRun) -> Vec<String> {
              repair the other half."
                 .to_owned()
         }
-        (Protocol::Flood, _) => {
-            "Try: raise loss to 10 %: flooding usually still reaches everyone, because it \
-             sends along every path."
-                .to_owned()
-        }
+        (Protocol::Flood, topology) => flood_loss_sentence(topology, n as u32, loss),
     });
     out
+}
+
+/// What loss does to flooding on `topology` with `n` nodes: at the current loss, or at 10 % if
+/// there is none yet. Every figure is computed for the topology shown
+/// (`protocols::broadcast::flood_reach_all_*` give the formulas).
+pub fn flood_loss_sentence(topology: TopologyKind, n: u32, loss: f64) -> String {
+    use protocols::broadcast::{
+        flood_reach_all_complete_at_least, flood_reach_all_ring, flood_reach_all_tree,
+    };
+    let l = if loss > 0.0 { loss } else { 0.1 };
+    let start = if loss > 0.0 {
+        format!("At {} loss", format::percent(l))
+    } else {
+        "Try: raise loss to 10 %".to_owned()
+    };
+    match topology {
+        TopologyKind::Star | TopologyKind::Tree { .. } => format!(
+            "{start}. In a {} every link is a single point of failure: an update reaches all {n} \
+             nodes only if all {} of its messages arrive, in about {} of updates \
+             ((1 − loss)^(n − 1)); flooding cannot route around a lost message here.",
+            if topology == TopologyKind::Star {
+                "star"
+            } else {
+                "tree"
+            },
+            n.saturating_sub(1),
+            format::percent(flood_reach_all_tree(n, l))
+        ),
+        TopologyKind::Ring if n >= 3 => format!(
+            "{start}. A ring has only two paths to each node, so an update reaches all {n} nodes \
+             in about {} of updates ((1 − loss)^(n − 1) · (1 + loss · (n − 1))); a miss leaves \
+             out the nodes between two lost messages.",
+            format::percent(flood_reach_all_ring(n, l))
+        ),
+        TopologyKind::Complete => format!(
+            "{start}: in a complete graph every node hears the update from every other node \
+             that has it, so flooding still reaches all {n} nodes in {} of updates.",
+            at_least(flood_reach_all_complete_at_least(n, l))
+        ),
+        _ => format!(
+            "{start} and compare the reach: flooding sends along every path, so a node is missed \
+             only when the copies on all its links are lost; nodes with a single link are \
+             missed first."
+        ),
+    }
+}
+
+/// A lower bound as a percentage, rounded down so that "at least" stays true.
+fn at_least(p: f64) -> String {
+    if p >= 0.999 {
+        "more than 99.9 %".to_owned()
+    } else {
+        format!(
+            "at least {}",
+            format::percent((p * 1_000.0).floor() / 1_000.0)
+        )
+    }
 }
 
 /// Messages per update: one decimal when small, thousands separators when large.
@@ -193,5 +267,43 @@ mod tests {
         let text = explain(&run).join(" ");
         assert!(text.contains("line preset"), "{text}");
         assert!(text.contains("40 links"), "{text}");
+        // 2L − (n − 1) = 80 − 24 on the 5 × 5 grid.
+        assert!(text.contains("so 56 messages per update"), "{text}");
+    }
+
+    /// The loss sentence states the figures of the topology shown: 0.9^(n−1) on a star or
+    /// tree (21 % at n = 16), the ring's two-path formula (18.4 % at n = 30), and no promise
+    /// that "flooding usually still reaches everyone" where it does not.
+    #[test]
+    fn the_loss_sentence_is_true_for_the_topology_shown() {
+        let star = flood_loss_sentence(TopologyKind::Star, 16, 0.0);
+        assert!(star.contains("single point of failure"), "{star}");
+        assert!(star.contains("all 15 of its messages"), "{star}");
+        assert!(star.contains("20.6 %"), "{star}");
+        let tree = flood_loss_sentence(TopologyKind::Tree { branching: 2 }, 16, 0.0);
+        assert!(
+            tree.contains("In a tree") && tree.contains("20.6 %"),
+            "{tree}"
+        );
+        let ring = flood_loss_sentence(TopologyKind::Ring, 30, 0.0);
+        assert!(ring.contains("18.4 %"), "{ring}");
+        let at_loss = flood_loss_sentence(TopologyKind::Ring, 30, 0.2);
+        assert!(at_loss.starts_with("At 20 % loss"), "{at_loss}");
+        let complete = flood_loss_sentence(TopologyKind::Complete, 16, 0.0);
+        assert!(
+            complete.contains("in more than 99.9 % of updates"),
+            "{complete}"
+        );
+        let small = flood_loss_sentence(TopologyKind::Complete, 3, 0.0);
+        assert!(small.contains("at least 96.2 %"), "{small}");
+        for t in [
+            TopologyKind::Star,
+            TopologyKind::Ring,
+            TopologyKind::Tree { branching: 3 },
+            TopologyKind::Random { mean_degree: 4.0 },
+        ] {
+            let text = flood_loss_sentence(t, 16, 0.0);
+            assert!(!text.contains("usually still reaches everyone"), "{text}");
+        }
     }
 }

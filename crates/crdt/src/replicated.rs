@@ -206,6 +206,8 @@ impl<T: Element> Replicated for TwoPSet<T> {
     fn act_op(&mut self, _: ReplicaId, _: LocalTime, a: &SetAction<T>) -> Vec<Self::Op> {
         let op = match a {
             SetAction::Add(x) => crate::set::TwoPOp::Add(x.clone()),
+            // The precondition of remove: only an element present here may be removed.
+            SetAction::Remove(x) if !self.contains(x) => return Vec::new(),
             SetAction::Remove(x) => crate::set::TwoPOp::Remove(x.clone()),
         };
         self.apply(&op);

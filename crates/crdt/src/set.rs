@@ -142,9 +142,15 @@ impl<T: Ord + Clone> TwoPSet<T> {
             removed: GSet::new(),
         }
     }
-    /// Removes `x` for ever; returns the delta. Removing what was never added is allowed: the
-    /// tombstone then stops a concurrent or later add.
+    /// Removes `x` for ever if it is in the set here; returns the delta (empty when `x` is
+    /// not). Only an element present at the replica may be removed: Shapiro, Preguiça, Baquero
+    /// & Zawirski's 2P-Set makes `lookup(e)` the precondition of `remove(e)` ("A comprehensive
+    /// study of Convergent and Commutative Replicated Data Types", INRIA RR-7506, 2011). A
+    /// remove before any add would leave a tombstone that silently swallows a later add.
     pub fn remove(&mut self, x: T) -> TwoPSet<T> {
+        if !self.contains(&x) {
+            return TwoPSet::default();
+        }
         TwoPSet {
             added: GSet::new(),
             removed: self.removed.insert(x),
@@ -443,6 +449,19 @@ mod tests {
         s.remove('a');
         s.insert('a');
         assert!(!s.contains(&'a'));
+    }
+
+    #[test]
+    fn two_phase_set_ignores_a_remove_of_what_it_does_not_hold() {
+        let mut s = TwoPSet::new();
+        assert_eq!(
+            s.remove('a'),
+            TwoPSet::default(),
+            "no tombstone, empty delta"
+        );
+        s.insert('a');
+        assert!(s.contains(&'a'), "a later add is not swallowed");
+        assert_eq!(s.removed().count(), 0);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use crate::plan::{NodeKind, Plan};
 use crate::policy::{self, Arm, Candidate, LoadReport, PolicyState};
-use crate::serverless::{AUTOSCALE_TICK, Autoscaler, FunctionPool, MEMORY_WATTS_PER_GB};
+use crate::serverless::{AUTOSCALE_TICK, Autoscaler, FunctionPool};
 use crate::tier::Tier;
 use crate::workload::{Task, TaskId};
 use energy::{DYNAMIC_POWER_METRIC, IDLE_POWER_METRIC};
@@ -389,11 +389,12 @@ impl EdgeNode {
         if s.busy != busy_before {
             ctx.metric(BUSY_CORES_METRIC, f64::from(s.busy));
         }
-        let mut dynamic =
+        // Only busy cores draw power above idle. Warm idle instances add none: the memory they
+        // hold is powered whether or not a function holds it (its background power is in the
+        // server's idle power); what they cost is capacity (see `serverless`).
+        let dynamic =
             (spec.peak_w - spec.idle_w) * f64::from(s.busy) / f64::from(spec.cores.max(1));
-        if let (Some(pool), Some(cfg)) = (&s.pool, &plan.serverless) {
-            dynamic += pool.idle() as f64 * f64::from(cfg.instance_memory_mb) / 1_000.0
-                * MEMORY_WATTS_PER_GB;
+        if let Some(pool) = &s.pool {
             let n = pool.count();
             if n != s.last_instances {
                 s.last_instances = n;
@@ -573,7 +574,6 @@ impl EdgeNode {
         let Some(o) = &s.orchestrator else {
             return Vec::new();
         };
-        let bits = f64::from(task.upload_bytes + task.download_bytes + 2 * HEADER_BYTES) * 8.0;
         o.view
             .iter()
             .enumerate()
@@ -594,7 +594,7 @@ impl EdgeNode {
                 let cores = spec.cores.max(1);
                 let excess = (load.queued + load.busy + 1).saturating_sub(cores);
                 let wait_s = f64::from(excess) / f64::from(cores) * service_s;
-                let (network_s, hops) = plan.path_estimate(edge, slot, task);
+                let (network_s, _) = plan.path_estimate(edge, slot, task);
                 let compute_j = service_s * (spec.peak_w - spec.idle_w) / f64::from(cores);
                 Candidate {
                     node,
@@ -605,7 +605,7 @@ impl EdgeNode {
                     network_s,
                     wait_s,
                     service_s,
-                    energy_j: compute_j + bits * plan.joules_per_bit * f64::from(hops),
+                    energy_j: compute_j + plan.network_joules(edge, slot, task),
                 }
             })
             .collect()

@@ -384,8 +384,9 @@ impl Plan {
         }
     }
 
-    /// Estimated network seconds (input out, result back, links otherwise idle) and link
-    /// traversals from edge `e` to slot `slot`, for `task`.
+    /// Estimated network seconds (input out, result back, links otherwise idle) and the number
+    /// of links crossed each way, from edge `e` to slot `slot`, for `task`. The access link
+    /// (device ↔ its base station) is left out: every candidate pays it alike.
     pub fn path_estimate(&self, e: u32, slot: usize, task: &Task) -> (f64, u32) {
         let n = self.slot_count(e);
         let up = task.upload_bytes + crate::node::HEADER_BYTES;
@@ -400,7 +401,19 @@ impl Plan {
             (&self.links.man, 2)
         };
         let per = link.transfer_secs(up) + link.transfer_secs(down);
-        (per * f64::from(hops), 2 * hops)
+        (per * f64::from(hops), hops)
+    }
+
+    /// Network energy of placing `task` from edge `e` on slot `slot`, joules: exactly what the
+    /// energy ledger charges for it beyond the access link. The input message crosses each of
+    /// the `hops` links out once and the result crosses each once on its way back, so
+    /// `(input bytes + result bytes) × 8 × joules per bit × hops` (each direction counted once).
+    pub fn network_joules(&self, e: u32, slot: usize, task: &Task) -> f64 {
+        let (_, hops) = self.path_estimate(e, slot, task);
+        let bytes = f64::from(task.upload_bytes)
+            + f64::from(task.download_bytes)
+            + 2.0 * f64::from(crate::node::HEADER_BYTES);
+        bytes * 8.0 * self.joules_per_bit * f64::from(hops)
     }
 
     /// The kernel configuration: wired links (cloud–fog and cloud–edge WAN, fog–edge MAN,

@@ -1,6 +1,12 @@
 //! Serverless execution: each application is a function whose instances start cold, stay warm
 //! for a keep-alive window after their last task, then scale to zero; an autoscaler may start
 //! instances ahead of demand.
+//!
+//! What keeping instances warm costs is capacity, not power: a warm idle instance holds memory
+//! (bounded by the server's `memory_mb`, so fewer functions fit on a host and more hosts must be
+//! powered), but the memory of a powered server draws its background power whether or not a
+//! function holds it, so a warm idle instance adds no energy here. When memory is full of
+//! instances, a new one evicts the oldest idle instance, or the task waits.
 
 use serde::{Deserialize, Serialize};
 use sim::SimDuration;
@@ -20,9 +26,11 @@ impl Runtime {
 
     /// Typical cold start. Container: 250 ms, the order of the median cold-start latency
     /// measured for AWS Lambda by Wang et al., "Peeking Behind the Curtains of Serverless
-    /// Platforms", USENIX ATC 2018 (a few hundred ms; approximate). WebAssembly isolate: 5 ms,
-    /// Cloudflare's figure for Workers isolates ("Cloud Computing without Containers", Cloudflare
-    /// blog, 2018: "under 5 milliseconds").
+    /// Platforms", USENIX ATC 2018 (a few hundred ms; approximate). Isolate: 5 ms, Cloudflare's
+    /// figure for Workers V8 isolates ("Cloud Computing without Containers", Cloudflare blog,
+    /// 2018: "under 5 milliseconds"). That post measures V8 isolates running JavaScript; we
+    /// assume a WebAssembly module in such an isolate starts about as fast (an assumption, not
+    /// a WebAssembly measurement).
     pub fn cold_start(self) -> SimDuration {
         match self {
             Runtime::Container => SimDuration::from_millis(250),
@@ -31,8 +39,8 @@ impl Runtime {
     }
 
     /// Memory per instance. Container: 128 MB, AWS Lambda's smallest (and long the default)
-    /// memory size. Isolate: 3 MB, Cloudflare's figure for a Workers isolate's overhead (same
-    /// blog post; approximate).
+    /// memory size. Isolate: 3 MB, Cloudflare's figure for a Workers V8 isolate's overhead
+    /// running JavaScript (same blog post; approximate), assumed for a WebAssembly isolate.
     pub fn memory_mb(self) -> u32 {
         match self {
             Runtime::Container => 128,
@@ -72,11 +80,6 @@ pub enum Autoscaler {
 /// How often the target-utilisation autoscaler acts: 2 s, Knative's autoscaler tick interval
 /// (`tick-interval`, default 2 s).
 pub const AUTOSCALE_TICK: SimDuration = SimDuration::from_secs(2);
-
-/// Power of one GB of memory held by a warm idle instance: 0.375 W/GB, about 3 W for an 8 GB
-/// DDR4 module (an estimate from Micron's DDR4 power guidance; approximate). Only memory is
-/// charged for warm idle instances: they hold no core.
-pub const MEMORY_WATTS_PER_GB: f64 = 0.375;
 
 /// The serverless configuration of every server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -63,56 +63,68 @@ pub struct ServerSpec {
 
 impl ServerSpec {
     /// An edge server. Cores and speed: EdgeCloudSim `scripts/sample_app2/config/edge_devices.xml`
-    /// (each edge host runs 8 VMs of 2 cores at 10,000 MIPS: 16 cores); memory 16,000 MB, the same
-    /// host's `ram`. Power 100 W idle → 250 W peak: PureEdgeSim's default edge data centre
-    /// (`edge_datacenters.xml`, as cited in the project's issue 6). Price: an assumption, twice the
-    /// cloud's per-core price ([`ServerSpec::cloud`]), for the premium of edge locations; not a
-    /// published figure.
+    /// (each edge host runs 8 VMs of 2 cores at 10,000 MIPS: 16 cores, 160,000 MIPS); memory
+    /// 16,000 MB, the same host's `ram`. Power: [`WATTS_PER_MIPS_IDLE`] and
+    /// [`WATTS_PER_MIPS_PEAK`] times its capacity, 40 W idle → 100 W busy (PureEdgeSim's edge
+    /// data centre scaled to this capacity). Price: an assumption, twice the cloud's per-vCPU
+    /// price ([`ServerSpec::cloud`]), for the premium of edge locations; not a published figure.
     pub fn edge() -> ServerSpec {
-        ServerSpec {
-            cores: 16,
-            mips_per_core: 10_000.0,
-            memory_mb: 16_000,
-            idle_w: 100.0,
-            peak_w: 250.0,
-            usd_per_core_hour: 0.096,
-        }
+        ServerSpec::scaled_power(16, 10_000.0, 16_000, 0.096)
     }
 
-    /// A fog node. Speed 10,000 MIPS per core like the edge; 32 cores (our choice: a regional
-    /// machine twice an edge host). Power 83.4333 W idle → 107.339 W busy: iFogSim's proxy
-    /// server (`createFogDevice("proxy-server", 2800, 4000, 10000, 10000, 1, 0.0, 107.339,
-    /// 83.4333)` in its VRGameFog example). Price: an assumption, 1.5 × the cloud's.
+    /// A fog node. Speed 10,000 MIPS per core like the edge; 32 cores (an assumption: a regional
+    /// machine twice an edge host). Power scaled with capacity like every tier (see
+    /// [`WATTS_PER_MIPS_IDLE`]): 80 W idle → 200 W busy. Price: an assumption, 1.5 × the
+    /// cloud's.
     pub fn fog() -> ServerSpec {
-        ServerSpec {
-            cores: 32,
-            mips_per_core: 10_000.0,
-            memory_mb: 32_000,
-            idle_w: 83.4333,
-            peak_w: 107.339,
-            usd_per_core_hour: 0.072,
-        }
+        ServerSpec::scaled_power(32, 10_000.0, 32_000, 0.072)
     }
 
     /// A cloud data centre. EdgeCloudSim `scripts/sample_app2/config/default_config.properties`:
-    /// one host with 4 VMs of 4 cores at 100,000 MIPS and 32,000 MB each (16 cores, 128,000 MB).
-    /// Power 16 × 83.25 W idle → 16 × 103 W busy: iFogSim's cloud (`createFogDevice("cloud", …,
-    /// 16*103, 16*83.25)`). Price: AWS EC2 m5.large on-demand, about $0.096 per hour for 2 vCPU,
-    /// so $0.048 per core-hour (us-east-1 list price; approximate).
+    /// one host with 4 VMs of 4 cores at 100,000 MIPS and 32,000 MB each (16 cores, 1,600,000
+    /// MIPS, 128,000 MB). Power scaled with capacity like every tier (see
+    /// [`WATTS_PER_MIPS_IDLE`]): 400 W idle → 1,000 W busy. It has the fastest cores and the
+    /// most capacity, not the most cores. Price: AWS EC2 m5.large on-demand, about $0.096 per
+    /// hour for 2 vCPU, so $0.048 per vCPU-hour (a vCPU is one hyper-thread, not a physical
+    /// core; us-east-1 list price; approximate), charged here per busy core.
     pub fn cloud() -> ServerSpec {
+        ServerSpec::scaled_power(16, 100_000.0, 128_000, 0.048)
+    }
+
+    /// A server whose idle and peak power scale with its capacity (`cores × mips_per_core`) at
+    /// [`WATTS_PER_MIPS_IDLE`] and [`WATTS_PER_MIPS_PEAK`].
+    pub fn scaled_power(
+        cores: u32,
+        mips_per_core: f64,
+        memory_mb: u32,
+        usd_per_core_hour: f64,
+    ) -> ServerSpec {
+        let mips = f64::from(cores) * mips_per_core;
         ServerSpec {
-            cores: 16,
-            mips_per_core: 100_000.0,
-            memory_mb: 128_000,
-            idle_w: 16.0 * 83.25,
-            peak_w: 16.0 * 103.0,
-            usd_per_core_hour: 0.048,
+            cores,
+            mips_per_core,
+            memory_mb,
+            idle_w: mips * WATTS_PER_MIPS_IDLE,
+            peak_w: mips * WATTS_PER_MIPS_PEAK,
+            usd_per_core_hour,
+        }
+    }
+
+    /// Energy above idle for one million instructions at full load, joules: `(peak − idle) /
+    /// (cores × MIPS)`. The figure the energy-aware policy compares between tiers.
+    pub fn dynamic_joules_per_mi(&self) -> f64 {
+        let mips = f64::from(self.cores) * self.mips_per_core;
+        if mips > 0.0 {
+            (self.peak_w - self.idle_w) / mips
+        } else {
+            f64::INFINITY
         }
     }
 
     /// A user's phone: it only offloads (no local execution in this lab, as in EdgeCloudSim's
     /// sample_app2, whose mobile devices have no processing unit). Power 0.2 W idle → 5 W:
-    /// PureEdgeSim's default smartphone (`edge_devices.xml`, as cited in issue 6).
+    /// PureEdgeSim's default smartphone (`edge_devices.xml`: `idleConsumption` 0.2,
+    /// `maxConsumption` 5).
     pub fn phone() -> ServerSpec {
         ServerSpec {
             cores: 0,
@@ -124,8 +136,9 @@ impl ServerSpec {
         }
     }
 
-    /// A Raspberry Pi as an edge device: 3.8 W idle → 5.5 W (PureEdgeSim's default, as cited in
-    /// issue 6); 4 cores at 1,000 MIPS (iFogSim's mobile/gateway class speed; approximate).
+    /// A Raspberry Pi as an edge device: 3.8 W idle → 5.5 W, 4 cores (PureEdgeSim's default
+    /// Raspberry Pi in `edge_devices.xml`); 1,000 MIPS per core, an assumption (iFogSim's
+    /// smartphone speed; PureEdgeSim gives its Pi 16,000 MIPS).
     pub fn raspberry_pi() -> ServerSpec {
         ServerSpec {
             cores: 4,
@@ -211,6 +224,24 @@ pub const MAX_CORES: u32 = 100_000;
 /// Most watts one machine may draw (a large data centre hall is a few megawatts).
 pub const MAX_WATTS: f64 = 10_000_000.0;
 
+/// Idle power per MIPS of capacity, W: PureEdgeSim's default edge data centre, 100 W idle for
+/// 10 cores × 40,000 MIPS = 400,000 MIPS (`PureEdgeSim/settings/edge_datacenters.xml`,
+/// `idleConsumption` 100, `maxConsumption` 250, `cores` 10, `mips` 40000; CharafeddineMechalikh/
+/// PureEdgeSim, commit 03bfc2e of March 2025).
+///
+/// Every tier's machine draws power in proportion to its capacity at this one rate: the
+/// sources give no tier a clear advantage per instruction. iFogSim's cloud (`createFogDevice(
+/// "cloud", 44800, …, 16*103, 16*83.25)`) is sixteen of its 2,800-MIPS proxy/gateway machines
+/// (`107.339` W busy, `83.4333` W idle), so within iFogSim the cloud spends 0.83 × the edge's
+/// energy per instruction above idle; PureEdgeSim's cloud (`cloud.xml`: 200 cores × 40,000
+/// MIPS, 0 → 5,776 W) spends 1.9 × its edge's. Taking a machine's power from one simulator and
+/// its speed from another (as earlier versions did) invented one: a fog node 12 × as efficient as
+/// an edge server.
+pub const WATTS_PER_MIPS_IDLE: f64 = 100.0 / 400_000.0;
+/// Peak power per MIPS of capacity, W: PureEdgeSim's default edge data centre, 250 W at
+/// 400,000 MIPS (see [`WATTS_PER_MIPS_IDLE`]).
+pub const WATTS_PER_MIPS_PEAK: f64 = 250.0 / 400_000.0;
+
 /// One class of link: propagation latency and bandwidth.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LinkSpec {
@@ -252,10 +283,12 @@ pub struct Links {
 }
 
 impl Links {
-    /// EdgeCloudSim: WLAN 200 Mbps with the 5 ms LAN internal delay
-    /// (`lan_internal_delay=0.005`), MAN 1,331 Mbps (`SampleNetworkModel.MAN_BW = 1300*1024`
-    /// kbps) with PureEdgeSim's 10 ms MAN latency, WAN 100 ms (`wan_propagation_delay=0.1`)
-    /// and 15 Mbps (EdgeCloudSim's WAN bandwidth as cited in issue 6).
+    /// EdgeCloudSim: WLAN 200 Mbps and WAN 15 Mbps (`wlan_bandwidth=200`, `wan_bandwidth=15` in
+    /// `scripts/sample_app1/config/default_config.properties`; sample_app2 sets them to 0 and
+    /// models them empirically), the 5 ms LAN internal delay (`lan_internal_delay=0.005`) and
+    /// WAN 100 ms (`wan_propagation_delay=0.1`), both in sample_app1 and sample_app2; MAN 1,331
+    /// Mbps (sample_app2's `SampleNetworkModel.MAN_BW = 1300*1024` kbps) with PureEdgeSim's 10 ms
+    /// MAN latency (`man_latency = 0.01`).
     pub fn edge_cloud_sim() -> Links {
         Links {
             access: LinkSpec {
@@ -273,9 +306,11 @@ impl Links {
         }
     }
 
-    /// PureEdgeSim's latencies (`simulation_parameters.properties`, as cited in issue 6):
-    /// cellular 30 ms, MAN 10 ms, WAN 60 ms. Bandwidths as in [`Links::edge_cloud_sim`], except
-    /// the cellular access link: 100 Mbps, an assumption for a loaded 4G/5G cell (no source).
+    /// PureEdgeSim's latencies (`PureEdgeSim/settings/simulation_parameters.properties`, commit
+    /// 03bfc2e of March 2025): cellular 30 ms (`cellular_latency = 0.03`), MAN 10 ms, WAN 60 ms
+    /// (`wan_latency = 0.06`), and its cellular bandwidth, 100 Mbps (`cellular_bandwidth = 100`,
+    /// its 4G LTE setting). MAN and WAN bandwidths as in [`Links::edge_cloud_sim`] (PureEdgeSim's
+    /// own are 1,000 and 20 Mbps).
     pub fn pure_edge_sim_cellular() -> Links {
         let e = Links::edge_cloud_sim();
         Links {
@@ -357,6 +392,49 @@ mod tests {
         assert!(ServerSpec::cloud().mips_per_core > ServerSpec::edge().mips_per_core);
         let l = Links::edge_cloud_sim();
         assert!(l.access.latency < l.man.latency && l.man.latency < l.wan.latency);
+    }
+
+    /// Dynamic energy per MI of a source's machine: (busy − idle) / MIPS.
+    fn per_mi(idle: f64, busy: f64, mips: f64) -> f64 {
+        (busy - idle) / mips
+    }
+
+    #[test]
+    fn energy_per_instruction_is_the_same_on_every_tier_and_within_the_sources_ratios() {
+        let (edge, fog, cloud) = (ServerSpec::edge(), ServerSpec::fog(), ServerSpec::cloud());
+        // PureEdgeSim's edge data centre: 100 → 250 W at 10 × 40,000 MIPS.
+        let reference = per_mi(100.0, 250.0, 400_000.0);
+        for s in [&edge, &fog, &cloud] {
+            assert!(
+                (s.dynamic_joules_per_mi() - reference).abs() < 1e-15,
+                "{s:?}"
+            );
+            let mips = f64::from(s.cores) * s.mips_per_core;
+            assert!((s.idle_w / mips - 100.0 / 400_000.0).abs() < 1e-15, "{s:?}");
+        }
+        assert_eq!((edge.idle_w, edge.peak_w), (40.0, 100.0));
+        assert_eq!((fog.idle_w, fog.peak_w), (80.0, 200.0));
+        assert_eq!((cloud.idle_w, cloud.peak_w), (400.0, 1_000.0));
+        // The sources' own cloud : edge ratios of energy per instruction above idle: iFogSim
+        // (cloud 44,800 MIPS, 16×83.25 → 16×103 W; gateway/proxy 2,800 MIPS, 83.4333 →
+        // 107.339 W) and PureEdgeSim (cloud 200 × 40,000 MIPS, 0 → 5,776 W; edge as above).
+        let ifogsim =
+            per_mi(16.0 * 83.25, 16.0 * 103.0, 44_800.0) / per_mi(83.4333, 107.339, 2_800.0);
+        let pure_edge_sim = per_mi(0.0, 5_776.0, 8_000_000.0) / reference;
+        assert!((ifogsim - 0.826).abs() < 0.001, "{ifogsim}");
+        assert!((pure_edge_sim - 1.925).abs() < 0.001, "{pure_edge_sim}");
+        for (tier, s) in [("fog", &fog), ("cloud", &cloud)] {
+            let ratio = s.dynamic_joules_per_mi() / edge.dynamic_joules_per_mi();
+            assert!(
+                (ifogsim..=pure_edge_sim).contains(&ratio),
+                "{tier} : edge = {ratio}, outside the sources' {ifogsim}..{pure_edge_sim}"
+            );
+        }
+        // The cloud has the fastest cores and the most capacity, not the most cores.
+        assert!(cloud.mips_per_core > fog.mips_per_core && cloud.cores < fog.cores);
+        assert!(
+            f64::from(cloud.cores) * cloud.mips_per_core > f64::from(fog.cores) * fog.mips_per_core
+        );
     }
 
     #[test]

@@ -29,7 +29,8 @@ const KB: u32 = 1_000;
 impl AppSpec {
     /// EdgeCloudSim `scripts/sample_app2/config/applications.xml`, `AUGMENTED_REALITY`: usage
     /// 30 %, Poisson inter-arrival 2 s, upload 1,500 KB, download 25 KB, length 9,000 MI.
-    /// Deadline 2 s: our choice (EdgeCloudSim has no deadlines, only a delay sensitivity of 0.9).
+    /// Deadline 2 s: our choice (EdgeCloudSim has no deadlines; its sample_app4 gives this app a delay
+    /// sensitivity of 0.9, sample_app2 gives 0).
     pub fn augmented_reality() -> AppSpec {
         AppSpec {
             name: "augmented reality".into(),
@@ -43,7 +44,7 @@ impl AppSpec {
     }
 
     /// EdgeCloudSim sample_app2 `HEALTH_APP`: usage 20 %, inter-arrival 3 s, upload 20 KB,
-    /// download 1,250 KB, 3,000 MI. Deadline 2 s: our choice (delay sensitivity 0.7).
+    /// download 1,250 KB, 3,000 MI. Deadline 2 s: our choice (delay sensitivity 0.7 in sample_app4).
     pub fn health() -> AppSpec {
         AppSpec {
             name: "health monitoring".into(),
@@ -57,7 +58,7 @@ impl AppSpec {
     }
 
     /// EdgeCloudSim sample_app2 `HEAVY_COMP_APP`: usage 20 %, inter-arrival 20 s, upload
-    /// 2,500 KB, download 200 KB, 45,000 MI. Deadline 10 s: our choice (delay sensitivity 0.1).
+    /// 2,500 KB, download 200 KB, 45,000 MI. Deadline 10 s: our choice (delay sensitivity 0.1 in sample_app4).
     pub fn heavy_computation() -> AppSpec {
         AppSpec {
             name: "heavy computation".into(),
@@ -71,7 +72,7 @@ impl AppSpec {
     }
 
     /// EdgeCloudSim sample_app2 `INFOTAINMENT_APP`: usage 30 %, inter-arrival 7 s, upload
-    /// 25 KB, download 1,000 KB, 15,000 MI. Deadline 4 s: our choice (delay sensitivity 0.3).
+    /// 25 KB, download 1,000 KB, 15,000 MI. Deadline 4 s: our choice (delay sensitivity 0.3 in sample_app4).
     pub fn infotainment() -> AppSpec {
         AppSpec {
             name: "infotainment".into(),

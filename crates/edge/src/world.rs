@@ -72,7 +72,8 @@ pub struct EdgeWorld {
 pub struct TierEnergy {
     /// Idle + dynamic energy of each tier's machines (indexed by [`Tier::index`]).
     pub compute: [Joules; 4],
-    /// Energy of every message on every link.
+    /// Energy of the network: every message's marginal energy on every link, plus the lines'
+    /// always-on power if the ledger charges it (the edge lab's does not).
     pub network: Joules,
 }
 
@@ -236,7 +237,7 @@ impl EdgeWorld {
         for (i, n) in self.ledger().nodes(at).iter().enumerate() {
             let t = self.plan.tier(sim::NodeId(i as u32));
             e.compute[t.index()] += n.idle + n.dynamic;
-            e.network += n.network;
+            e.network += n.network + n.line;
         }
         e
     }

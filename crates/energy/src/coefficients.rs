@@ -6,7 +6,9 @@
 //! the answer moves. Where a figure was read from a secondary page (a summary of a paywalled
 //! report), the citation says so.
 
-use crate::units::{GramsCo2ePerKwh, KilowattHours, KwhPerGigabyte, KwhPerMinute};
+use crate::units::{
+    GramsCo2ePerKwh, JoulesPerBit, KilowattHours, KwhPerGigabyte, KwhPerMinute, Watts,
+};
 use serde::Serialize;
 
 /// Where a number comes from.
@@ -25,6 +27,18 @@ pub const ASLAN_2018: Source = Source {
     citation: "J. Aslan, K. Mayers, J. G. Koomey, C. France, \"Electricity Intensity of Internet \
                Data Transmission: Untangling the Estimates\", Journal of Industrial Ecology 22(4), \
                785–798",
+    url: "https://doi.org/10.1111/jiec.12630",
+    published: Some(2018),
+};
+
+/// Aslan et al.'s 2015 figure carried to another year by the trend they report (halving every
+/// two years): a value the paper does not give.
+pub const ASLAN_2018_EXTRAPOLATED: Source = Source {
+    citation: "extrapolated from J. Aslan, K. Mayers, J. G. Koomey, C. France, \"Electricity \
+               Intensity of Internet Data Transmission: Untangling the Estimates\", Journal of \
+               Industrial Ecology 22(4), 785–798: their 0.06 kWh/GB for 2015, halved every two \
+               years as the trend they found (2000–2015) suggests; this year's value is not in \
+               the paper",
     url: "https://doi.org/10.1111/jiec.12630",
     published: Some(2018),
 };
@@ -79,6 +93,58 @@ pub const UPTIME_2023: Source = Source {
     published: Some(2023),
 };
 
+/// Malmodin (2020), the fixed-network power model, as reproduced by D. Mytton.
+pub const MALMODIN_2020: Source = Source {
+    citation: "J. Malmodin, \"The power consumption of mobile and fixed network data services - \
+               the case of streaming video and downloading large files\", Electronics Goes \
+               Green 2020+ (fixed access and core network: 1.5 W + 0.03 W per Mbps of line \
+               capacity per subscription; home router: 16.5 W idle + 0.02 W per Mbps of traffic), \
+               as implemented in D. Mytton's reproduction notebook \
+               (github.com/davidmytton/paper-network-energy); the power-model approach is argued \
+               in D. Mytton, D. Lundén, J. Malmodin, \"Network energy use not directly \
+               proportional to data volume\", Journal of Industrial Ecology 28(4), 966–980 (2024)",
+    url: "https://doi.org/10.1111/jiec.13512",
+    published: Some(2020),
+};
+
+/// A network as a power model: an always-on power per line plus a small marginal energy per
+/// bit carried. Network equipment draws nearly the same power whatever its traffic, so this
+/// is how one more message should be charged (Mytton, Lundén & Malmodin 2024).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct NetworkPower {
+    /// A stable key.
+    pub id: &'static str,
+    /// What it describes.
+    pub label: &'static str,
+    /// Always-on power of one line (a node's share of the access and core network).
+    pub line_idle: Watts,
+    /// Energy each extra bit adds on one link.
+    pub marginal: JoulesPerBit,
+    /// Where it comes from.
+    pub source: Source,
+}
+
+/// Network power models.
+///
+/// `fixed-malmodin-2020`: line 4.5 W, the fixed access and core network's share per
+/// subscription in Malmodin's model at 100 Mbps of line capacity (1.5 W + 0.03 W/Mbps × 100
+/// Mbps); the home router's 16.5 W is left out (the lab's nodes are not households). Marginal
+/// 20 nJ per bit: 0.02 W per Mbps of traffic, the only traffic-proportional term in that model
+/// (the home router's; the access and core terms do not move with traffic), charged here on
+/// every link a message crosses, which if anything overstates it.
+pub const NETWORK_POWER_MODELS: &[NetworkPower] = &[NetworkPower {
+    id: "fixed-malmodin-2020",
+    label: "fixed broadband line at 100 Mbps, Malmodin 2020",
+    line_idle: Watts(1.5 + 0.03 * 100.0),
+    marginal: JoulesPerBit(0.02 / 1e6),
+    source: MALMODIN_2020,
+}];
+
+/// A network power model by its `id`.
+pub fn network_power(id: &str) -> Option<&'static NetworkPower> {
+    NETWORK_POWER_MODELS.iter().find(|n| n.id == id)
+}
+
 /// A network's energy per gigabyte carried.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct NetworkIntensity {
@@ -94,7 +160,10 @@ pub struct NetworkIntensity {
     pub source: Source,
 }
 
-/// Network energy intensities by link type, end to end unless the name says otherwise.
+/// Network energy intensities by link type, end to end unless the name says otherwise. These
+/// are averages (a network's whole consumption over its whole traffic): right for estimating a
+/// whole transfer end to end, wrong as the cost of one more message on one more link (see
+/// [`NETWORK_POWER_MODELS`]).
 pub const NETWORK_INTENSITIES: &[NetworkIntensity] = &[
     NetworkIntensity {
         id: "lecture",
@@ -247,8 +316,11 @@ pub struct CountryElectricity {
     pub name: &'static str,
     /// Electricity consumed in one year.
     pub yearly: KilowattHours,
-    /// The year it applies to (or the year of the listing, where the estimate's year is not given).
+    /// The year it applies to, or, where `year_is_listing`, the year of the listing it was read
+    /// from (the estimate's own year not being given).
     pub year: u16,
+    /// Whether `year` is only the date of the listing, not the year of the estimate.
+    pub year_is_listing: bool,
     /// Where it comes from.
     pub source: Source,
 }
@@ -267,6 +339,7 @@ pub const COUNTRY_ELECTRICITY: &[CountryElectricity] = &[
         name: "World",
         yearly: KilowattHours(24_398e9),
         year: 2022,
+        year_is_listing: false,
         source: Source {
             citation: "IEA, Electricity Information: Overview (global final consumption \
                        24,398 TWh in 2022), as cited by Wikipedia \"Electric energy consumption\"",
@@ -279,6 +352,7 @@ pub const COUNTRY_ELECTRICITY: &[CountryElectricity] = &[
         name: "Kiribati",
         yearly: KilowattHours(20_460e3),
         year: 2015,
+        year_is_listing: true,
         source: FACTBOOK_LIST_2015,
     },
     CountryElectricity {
@@ -286,6 +360,7 @@ pub const COUNTRY_ELECTRICITY: &[CountryElectricity] = &[
         name: "Niue",
         yearly: KilowattHours(2_790e3),
         year: 2015,
+        year_is_listing: true,
         source: FACTBOOK_LIST_2015,
     },
 ];
@@ -337,5 +412,23 @@ mod tests {
             0.14
         );
         assert!(grid("XXX").is_none());
+    }
+
+    #[test]
+    fn the_power_model_is_malmodins_fixed_line_and_far_below_the_average_per_bit() {
+        let m = network_power("fixed-malmodin-2020").unwrap();
+        assert!((m.line_idle.0 - 4.5).abs() < 1e-12);
+        assert!((m.marginal.0 - 2e-8).abs() < 1e-20);
+        // The average 0.03 kWh/GB is 13.5 µJ per bit: 675 × the marginal energy.
+        let average = network_intensity("fixed-eu-2020")
+            .unwrap()
+            .kwh_per_gb
+            .joules_per_bit();
+        assert!((average.0 - 13.5e-6).abs() < 1e-12);
+        assert!((average.0 / m.marginal.0 - 675.0).abs() < 1e-6);
+        // A 25 KB message on one link: 4 mJ in the power model, 2.7 J at the average.
+        let bits = 25_000.0 * 8.0;
+        assert!((bits * m.marginal.0 - 0.004).abs() < 1e-12);
+        assert!((bits * average.0 - 2.7).abs() < 1e-9);
     }
 }

@@ -158,8 +158,9 @@ impl Processor {
     /// Secrets, "Inside Pentium M Architecture" (2006): 1.6 GHz 1.484 V, 1.4 GHz 1.420 V,
     /// 1.2 GHz 1.276 V, 1.0 GHz 1.164 V, 800 MHz 1.036 V, 600 MHz 0.956 V.
     ///
-    /// `C` is derived, not published: chosen so that `C·V²·f` at the top level equals
-    /// Banias's 24.5 W thermal design power (C = 24.5 / (1.484² × 1.6·10⁹) ≈ 6.95 nF). Idle
+    /// `C` is derived, not published: chosen so that the running power at the top level,
+    /// `P_static + C·V²·f`, equals Banias's 24.5 W thermal design power, so that the processor
+    /// never draws more than its TDP: `C = (24.5 − 2) / (1.484² × 1.6·10⁹) ≈ 6.38 nF`. Idle
     /// power 0.55 W is Banias's Deeper Sleep power; both figures as reported by ComputerBase,
     /// "Dothan bald mit FSB533 und 2,13 GHz" (2004), comparing Dothan's 21 W TDP with Banias.
     /// Static power 2 W is an assumption for illustration, of the order of the 1.7 W Banias
@@ -195,12 +196,12 @@ impl Processor {
         ];
         Processor {
             name: "Intel Pentium M 1.6 GHz (Banias)".into(),
-            source: "Intel Enhanced SpeedStep white paper (2004) operating points; C fitted to \
-                     the 24.5 W TDP; idle 0.55 W Deeper Sleep (ComputerBase 2004); static power \
-                     assumed"
+            source: "Intel Enhanced SpeedStep white paper (2004) operating points; C fitted so \
+                     that static + dynamic power at 1.6 GHz is the 24.5 W TDP; idle 0.55 W \
+                     Deeper Sleep (ComputerBase 2004); static power 2 W assumed"
                 .into(),
             levels,
-            capacitance: Farads(24.5 / (1.484 * 1.484 * 1.6e9)),
+            capacitance: Farads((24.5 - 2.0) / (1.484 * 1.484 * 1.6e9)),
             static_power: Watts(2.0),
             idle_power: Watts(0.55),
         }
@@ -350,10 +351,17 @@ mod tests {
     #[test]
     fn pentium_m_top_level_draws_its_tdp() {
         let p = Processor::pentium_m_1600();
-        assert!(close(p.dynamic_power(p.fastest()).0, 24.5));
+        // Static 2 W + dynamic 22.5 W = the 24.5 W TDP at the top level, not above it.
+        assert!(close(p.power(p.fastest()).0, 24.5));
+        assert!(close(p.dynamic_power(p.fastest()).0, 22.5));
+        assert!(
+            (p.capacitance.0 * 1e9 - 6.3855).abs() < 1e-4,
+            "{}",
+            p.capacitance.0
+        );
         assert_eq!(p.levels().len(), 6);
         assert_eq!(p.slowest().voltage, Volts(0.956));
-        // Dynamic power at 600 MHz: 24.5 × (0.956/1.484)² × (0.6/1.6) ≈ 3.81 W, a 6.4× drop:
+        // Dynamic power at 600 MHz: 22.5 × (0.956/1.484)² × (0.6/1.6) ≈ 3.50 W, a 6.4× drop:
         // the factor Wikipedia's SpeedStep article gives for this part.
         let ratio = p.dynamic_power(p.fastest()) / p.dynamic_power(p.slowest());
         assert!((ratio - 6.43).abs() < 0.01, "{ratio}");

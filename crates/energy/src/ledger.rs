@@ -6,19 +6,29 @@
 //! - every node the power above idle it reports through the metric [`DYNAMIC_POWER_METRIC`]
 //!   (for example a server's linear power model at its current utilisation), held constant
 //!   until the next report, for the time it is up;
+//! - every node the always-on power of its network line (its share of the access and core
+//!   network equipment, [`LedgerConfig::line_power`]) for the time it is up, if configured;
 //! - every message copy on the wire `size × 8 bit/B × energy per bit`, once per link traversal
 //!   (a send in the kernel crosses one link; a duplicate made by the network is another copy),
 //!   charged to its sender when it is sent, whether or not it arrives;
 //!
 //! and reports totals in joules, kilowatt-hours and grams of CO₂e at a chosen grid. The total is
-//! by construction the sum of the per-node parts, and the per-node network parts are the sum of
+//! by construction the sum of the per-node parts, and the per-node message parts are the sum of
 //! the per-message parts.
 //!
-//! The published network intensities (kWh/GB) describe a whole path through the internet; the
-//! ledger charges such a figure once per simulated link, so a multi-hop overlay route costs
-//! one path per hop. Choose the coefficient with that in mind.
+//! Two network models fill these fields. The **power model**
+//! ([`LedgerConfig::from_power_model`], the labs' default) charges each node's line its
+//! always-on power and each bit only the small marginal energy it adds: network equipment draws
+//! nearly the same power whatever the traffic (Mytton, Lundén & Malmodin 2024,
+//! doi:10.1111/jiec.13512), so a protocol that sends more costs little more. The **average
+//! intensity** ([`LedgerConfig::from_coefficients`]) charges a published kWh/GB figure per
+//! bit and no line power; such a figure is a whole-internet average over a whole path
+//! (everything the networks drew divided by everything they carried), fit for estimating a
+//! whole download end to end (the streaming calculator), not for the cost of one more message
+//! on one more link: charged per simulated link, it makes a multi-hop route cost one whole
+//! internet path per hop.
 
-use crate::coefficients::{GridIntensity, NetworkIntensity};
+use crate::coefficients::{GridIntensity, NetworkIntensity, NetworkPower};
 use crate::units::{
     GramsCo2e, GramsCo2ePerKwh, Joules, JoulesPerBit, KilowattHours, Seconds, Watts,
 };
@@ -37,18 +47,27 @@ pub const DYNAMIC_POWER_METRIC: &str = "power.dynamic_w";
 pub struct LedgerConfig {
     /// Each node's power while up; `None` charges no node energy.
     pub idle_power: Option<Watts>,
-    /// Energy per bit per link traversal.
+    /// Energy per bit per link traversal: the marginal energy in the power model, the average
+    /// intensity otherwise.
     pub energy_per_bit: JoulesPerBit,
+    /// Always-on power of each node's network line while the node is up (the power model);
+    /// `None` charges none (the average-intensity model, whose per-bit figure already spreads
+    /// the networks' whole consumption over their traffic).
+    pub line_power: Option<Watts>,
     /// Carbon intensity of the electricity.
     pub carbon: GramsCo2ePerKwh,
     /// Where the coefficients come from, one line each.
     pub provenance: Vec<String>,
     /// Whether to keep one entry per message (off for large runs: memory grows with messages).
     pub keep_messages: bool,
+    /// Which network model is in use, in one sentence for the page.
+    pub network_model: String,
 }
 
 impl LedgerConfig {
-    /// A configuration from published coefficients, with their sources as provenance.
+    /// A configuration charging a published average network intensity (kWh/GB) on every link a
+    /// message crosses, and no line power, with the sources as provenance. Meant for whole-path
+    /// estimates; see the module docs.
     pub fn from_coefficients(
         network: &NetworkIntensity,
         grid: &GridIntensity,
@@ -57,20 +76,73 @@ impl LedgerConfig {
         LedgerConfig {
             idle_power,
             energy_per_bit: network.kwh_per_gb.joules_per_bit(),
+            line_power: None,
             carbon: grid.intensity,
             provenance: vec![
                 format!(
-                    "network: {} kWh/GB ({}), {}",
+                    "network (average intensity, a whole-path figure charged on every link \
+                     crossed): {} kWh/GB ({}), {}",
                     network.kwh_per_gb.0, network.link, network.source.citation
                 ),
-                format!(
-                    "grid: {} gCO2e/kWh ({}, {}), {}",
-                    grid.intensity.0, grid.name, grid.year, grid.source.citation
-                ),
+                grid_line(grid),
             ],
             keep_messages: true,
+            network_model: format!(
+                "Network: average intensity, {} kWh/GB ({} µJ per bit) on each link a message \
+                 crosses. It is a whole-internet, whole-path average, so it overstates what one \
+                 more hop costs.",
+                network.kwh_per_gb.0,
+                trim(network.kwh_per_gb.joules_per_bit().0 * 1e6)
+            ),
         }
     }
+
+    /// A configuration from a network power model: each node's line draws its always-on power
+    /// while the node is up, and each bit adds the marginal energy on every link it crosses.
+    pub fn from_power_model(
+        network: &NetworkPower,
+        grid: &GridIntensity,
+        idle_power: Option<Watts>,
+    ) -> LedgerConfig {
+        LedgerConfig {
+            idle_power,
+            energy_per_bit: network.marginal,
+            line_power: Some(network.line_idle),
+            carbon: grid.intensity,
+            provenance: vec![
+                format!(
+                    "network (power model): {} W always on per node's line, plus {} nJ per bit \
+                     per link crossed ({}), {}",
+                    network.line_idle.0,
+                    trim(network.marginal.0 * 1e9),
+                    network.label,
+                    network.source.citation
+                ),
+                grid_line(grid),
+            ],
+            keep_messages: true,
+            network_model: format!(
+                "Network: power model. Each node's line draws {} W whether or not it sends; each \
+                 message adds only {} nJ per bit on each link it crosses.",
+                network.line_idle.0,
+                trim(network.marginal.0 * 1e9)
+            ),
+        }
+    }
+}
+
+/// A number with at most three decimals, trailing zeros removed.
+fn trim(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_owned()
+}
+
+fn grid_line(grid: &GridIntensity) -> String {
+    format!(
+        "grid: {} gCO2e/kWh ({}, {}), {}",
+        grid.intensity.0, grid.name, grid.year, grid.source.citation
+    )
 }
 
 /// One message copy's energy.
@@ -105,7 +177,9 @@ pub struct NodeEnergy {
     pub bytes: u64,
     /// Energy of those messages.
     pub network: Joules,
-    /// `idle + dynamic + network`.
+    /// Its network line's always-on power × up time.
+    pub line: Joules,
+    /// `idle + dynamic + line + network`.
     pub total: Joules,
 }
 
@@ -118,7 +192,9 @@ pub struct LedgerTotals {
     pub dynamic: Joules,
     /// Sum of the messages' energy.
     pub network: Joules,
-    /// `idle + dynamic + network`.
+    /// Sum of the nodes' network lines' always-on energy.
+    pub line: Joules,
+    /// `idle + dynamic + line + network`.
     pub total: Joules,
     /// The total in kWh.
     pub kwh: KilowattHours,
@@ -256,6 +332,7 @@ impl EnergyLedger {
             None => self.config.idle_power.map_or(Joules::ZERO, |p| p * up_time),
         };
         let dynamic = a.dynamic_energy + a.dynamic_power * step;
+        let line = self.config.line_power.map_or(Joules::ZERO, |p| p * up_time);
         NodeEnergy {
             up_time,
             idle,
@@ -263,7 +340,8 @@ impl EnergyLedger {
             messages: a.messages,
             bytes: a.bytes,
             network: a.network,
-            total: idle + dynamic + a.network,
+            line,
+            total: idle + dynamic + line + a.network,
         }
     }
 
@@ -284,9 +362,10 @@ impl EnergyLedger {
             t.idle += n.idle;
             t.dynamic += n.dynamic;
             t.network += n.network;
+            t.line += n.line;
             t.messages += n.messages;
         }
-        t.total = t.idle + t.dynamic + t.network;
+        t.total = t.idle + t.dynamic + t.line + t.network;
         t.kwh = t.total.kwh();
         t.carbon = t.kwh * self.config.carbon;
         t

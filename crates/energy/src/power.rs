@@ -156,6 +156,30 @@ impl MeasuredCurve {
         }
     }
 
+    /// Dell PowerEdge R6515 (1 × AMD EPYC 7702P, 64 cores, 2.0 GHz): a 2020 server, shown
+    /// beside the ML110s because servers of this decade idle far lower relative to their peak
+    /// (23 % here against about 70 % for the ML110s).
+    ///
+    /// Source: SPECpower_ssj2008 result
+    /// <https://www.spec.org/power_ssj2008/results/res2020q3/power_ssj2008-20200728-01041.html>
+    /// (Dell Inc., published in the 2020 Q3 results), as tabulated by the OpenDC simulator
+    /// (AtLarge Research, `org.opendc.experiments.radice.scenario.topology.MachineSpecs`,
+    /// `DELL_R6515`): 54, 123, 139, 150, 161, 169, 181, 194, 207, 218, 231 W at 0 %, 10 %, …,
+    /// 100 %.
+    pub fn dell_poweredge_r6515() -> MeasuredCurve {
+        MeasuredCurve {
+            name: "Dell PowerEdge R6515 (EPYC 7702P)".into(),
+            source: "SPECpower_ssj2008 result power_ssj2008-20200728-01041 (2020 Q3), via OpenDC \
+                     MachineSpecs DELL_R6515"
+                .into(),
+            points: [
+                54.0, 123.0, 139.0, 150.0, 161.0, 169.0, 181.0, 194.0, 207.0, 218.0, 231.0,
+            ]
+            .map(Watts)
+            .to_vec(),
+        }
+    }
+
     /// The measured points, at equally spaced loads from 0 to 1.
     pub fn points(&self) -> &[Watts] {
         &self.points
@@ -317,6 +341,18 @@ mod tests {
             assert!((g4.power(u).0 - g4w[i]).abs() < 1e-9, "G4 at {i}0 %");
             assert!((g5.power(u).0 - g5w[i]).abs() < 1e-9, "G5 at {i}0 %");
         }
+    }
+
+    #[test]
+    fn the_2020_curve_is_valid_and_idles_far_lower_than_the_ml110s() {
+        let r = MeasuredCurve::dell_poweredge_r6515();
+        let checked = MeasuredCurve::new(r.name.clone(), r.source.clone(), r.points.clone());
+        assert_eq!(checked.as_ref(), Ok(&r));
+        let share = |c: &MeasuredCurve| c.points()[0].0 / c.points()[10].0;
+        assert!((share(&r) - 54.0 / 231.0).abs() < 1e-12);
+        assert!(share(&r) < 0.25);
+        assert!(share(&MeasuredCurve::hp_proliant_ml110_g4()) > 0.65);
+        assert!(share(&MeasuredCurve::hp_proliant_ml110_g5()) > 0.65);
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! show the working, not only the answer.
 
 use crate::coefficients::{
-    ASLAN_2018, CountryElectricity, GridIntensity, IEA_2020_PER_HOUR, IEA_KAMIYA_2020, LECTURE,
-    LECTURE_DATA_CENTRE, LECTURE_DEVICE, Pue, Source, aslan_fixed_line, network_intensity,
+    ASLAN_2018, ASLAN_2018_EXTRAPOLATED, CountryElectricity, GridIntensity, IEA_2020_PER_HOUR,
+    IEA_KAMIYA_2020, LECTURE, LECTURE_DATA_CENTRE, LECTURE_DEVICE, Pue, Source, aslan_fixed_line,
+    network_intensity,
 };
 use crate::error::{EnergyError, non_negative};
 use crate::units::{Bytes, GramsCo2e, KilowattHours, KwhPerGigabyte, KwhPerMinute, Seconds};
@@ -108,15 +109,27 @@ impl CoefficientSet {
     }
 
     /// The lecture's data-centre and device terms with Aslan et al.'s fixed-line network
-    /// intensity for `year` (0.06 kWh/GB in 2015, halving every two years).
+    /// intensity for `year` (0.06 kWh/GB in 2015, halving every two years). Any year but 2015 is
+    /// an extrapolation, and its name and source say so.
     pub fn lecture_with_aslan_network(year: i32) -> CoefficientSet {
         let mut set = CoefficientSet::lecture();
         set.id = format!("lecture-aslan-{year}");
-        set.name = format!("Lecture, network from Aslan et al. for {year}");
+        let (name, source) = if year == 2015 {
+            (
+                format!("Lecture, network from Aslan et al. for {year}"),
+                ASLAN_2018,
+            )
+        } else {
+            (
+                format!("Lecture, network from Aslan et al.'s 2015 figure extrapolated to {year}"),
+                ASLAN_2018_EXTRAPOLATED,
+            )
+        };
+        set.name = name;
         set.terms[1] = Term {
             stage: Stage::Network,
             basis: Basis::PerGigabyte(aslan_fixed_line(year)),
-            source: ASLAN_2018,
+            source,
         };
         set
     }
@@ -405,6 +418,22 @@ mod tests {
             Basis::PerGigabyte(KwhPerGigabyte(0.14))
         );
         assert!(coefficient_set("nope").is_none());
+    }
+
+    /// 0.06 kWh/GB halved every two years for five years is 0.0106 kWh/GB, and the set that
+    /// uses it says it is extrapolated.
+    #[test]
+    fn the_2020_aslan_value_is_labelled_as_an_extrapolation() {
+        let set = coefficient_set("lecture-aslan-2020").unwrap();
+        let Basis::PerGigabyte(k) = set.terms[1].basis else {
+            panic!("{set:?}")
+        };
+        assert!((k.0 - 0.010_607).abs() < 1e-6, "{}", k.0);
+        assert!(set.name.contains("extrapolated"), "{}", set.name);
+        assert!(set.terms[1].source.citation.starts_with("extrapolated"));
+        let original = coefficient_set("lecture-aslan-2015").unwrap();
+        assert_eq!(original.terms[1].source, ASLAN_2018);
+        assert!(!original.name.contains("extrapolated"));
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub const MAX_UPDATES: u32 = 4096;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Protocol {
     /// Every node forwards a new update to all its neighbours except the one it came from.
-    /// Reliable on a connected graph without loss; sends about 2 × links messages per update.
+    /// Reliable on a connected graph without loss; sends exactly `2L − (n − 1)` messages per
+    /// update there ([`flood_messages_per_update`]).
     Flood,
     /// Rumour mongering: a node that learns an update pushes it to `fanout` random neighbours,
     /// then again every `period` for `rounds` rounds in total, then stops (Demers et al., 1987).
@@ -575,6 +576,51 @@ impl Observer<BroadcastMsg> for BroadcastStats {
             _ => {}
         }
     }
+}
+
+/// Messages flooding sends per update on `topology` when nothing is lost and nothing crashes:
+/// the source sends to all its neighbours and every other node, on first hearing the update,
+/// to all its neighbours but the one it heard it from. That is `deg(source) + Σ (deg(v) − 1)`
+/// over the others, `2L − (n − 1)` for `L` links and `n` nodes, whatever the source. `None`
+/// if the graph is not connected (then it depends on the source's component).
+pub fn flood_messages_per_update(topology: &sim::Topology) -> Option<u64> {
+    if !topology.is_connected() {
+        return None;
+    }
+    let n = u64::from(topology.node_count());
+    Some(2 * topology.link_count() - n.saturating_sub(1))
+}
+
+/// The chance that flooding reaches all `n` nodes of a tree (a star is one) when each message
+/// is lost with probability `loss`: every link is a single point of failure, and each of the
+/// `n − 1` links carries the update exactly once, towards the nodes that lack it, so all are
+/// reached only if all `n − 1` of those messages arrive: `(1 − loss)^(n − 1)`.
+pub fn flood_reach_all_tree(n: u32, loss: f64) -> f64 {
+    libm::pow(1.0 - loss, f64::from(n.saturating_sub(1)))
+}
+
+/// The chance that flooding reaches all `n ≥ 3` nodes of a ring when each message is lost with
+/// probability `loss`: the update travels both ways; with `q = 1 − loss`, the clockwise wave
+/// reaches exactly `k < n − 1` nodes with probability `loss·q^k`, and the other wave must then
+/// cover the other `n − 1 − k` (probability `q^(n−1−k)`), so the chance is
+/// `q^(n−1) · (1 + (n − 1)·loss)`.
+pub fn flood_reach_all_ring(n: u32, loss: f64) -> f64 {
+    let m = f64::from(n.saturating_sub(1));
+    libm::pow(1.0 - loss, m) * (1.0 + m * loss)
+}
+
+/// A lower bound on the chance that flooding reaches all `n` nodes of a complete graph when
+/// each message is lost with probability `loss`: a node other than the source is missed only
+/// if the source's message to it is lost and, for every one of the `n − 2` others, the source's
+/// message to that one or that one's to it is lost; summed over the `n − 1` nodes,
+/// `1 − (n − 1)·loss·(1 − (1 − loss)²)^(n − 2)` (0 if that is negative).
+pub fn flood_reach_all_complete_at_least(n: u32, loss: f64) -> f64 {
+    if n <= 1 {
+        return 1.0;
+    }
+    let q = 1.0 - loss;
+    let miss = loss * libm::pow(1.0 - q * q, f64::from(n - 2));
+    (1.0 - f64::from(n - 1) * miss).max(0.0)
 }
 
 /// Builds a broadcast run: one [`BroadcastNode`] per node of `config.topology` (with its

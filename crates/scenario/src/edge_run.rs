@@ -113,17 +113,36 @@ pub struct DeviceView {
     pub app: u16,
 }
 
-/// The ledger configuration of edge runs: the labs' network and grid coefficients; no
-/// configured idle power (every node reports its own tier's idle and dynamic power); no
-/// per-message entries (a 10-minute city run sends about a million messages).
+/// The ledger configuration of edge runs: the labs' network marginal energy per bit and grid;
+/// no configured idle power (every node reports its own tier's idle and dynamic power); no
+/// always-on line power (the network's standing power does not depend on where tasks run, and
+/// the devices are phones, not fixed lines); no per-message entries (a 10-minute city run sends
+/// about a million messages).
 pub fn edge_ledger_config(nodes: u32) -> LedgerConfig {
     let mut c = lab_ledger_config(nodes, 0);
     c.idle_power = None;
+    c.line_power = None;
     c.provenance.retain(|p| !p.starts_with("node:"));
-    c.provenance.push(
-        "servers and devices: their tier's linear power model, idle to peak with utilisation \
-         (edge::tier has each source)"
-            .into(),
+    let w = |t: edge::Tier| {
+        let s = edge::ServerSpec::for_tier(t);
+        format!("{} {}→{} W", t.name(), s.idle_w, s.peak_w)
+    };
+    c.provenance.push(format!(
+        "servers: linear from idle to peak with utilisation, power in proportion to capacity at \
+         {} mW idle and {} mW busy per MIPS (PureEdgeSim's edge data centre, 100→250 W at \
+         400,000 MIPS), the same on every tier since no source gives one tier an advantage per \
+         instruction: {}, {}, {}; devices: PureEdgeSim's smartphone, 0.2→5 W",
+        edge::tier::WATTS_PER_MIPS_IDLE * 1e3,
+        edge::tier::WATTS_PER_MIPS_PEAK * 1e3,
+        w(edge::Tier::Edge),
+        w(edge::Tier::Fog),
+        w(edge::Tier::Cloud)
+    ));
+    c.network_model = format!(
+        "Network: marginal energy only, {} nJ per bit on each link a message crosses (Malmodin \
+         2020). The network's always-on power is not charged: it does not change with where \
+         tasks run.",
+        (c.energy_per_bit.0 * 1e12).round() / 1e3
     );
     c.keep_messages = false;
     c

@@ -23,7 +23,8 @@ pub const MAX_VIDEO_MB: f64 = 100_000.0;
 pub const MAX_VIEW_MINUTES: f64 = 7.0 * 24.0 * 60.0;
 /// Most views: a trillion (more than a hundred per person alive).
 pub const MAX_VIEWS: u64 = 1_000_000_000_000;
-/// Most static power of the DVFS processor (W); the Pentium M's peak is 26.5 W at 2 W static.
+/// Most static power of the DVFS processor (W); the Pentium M's peak is its 24.5 W TDP at the
+/// default 2 W static (more static power raises it above the TDP).
 pub const MAX_STATIC_POWER_W: f64 = 50.0;
 /// Most VMs in the consolidation experiment (each is drawn as a block).
 pub const MAX_VMS: u32 = 40;

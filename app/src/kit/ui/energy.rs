@@ -31,10 +31,11 @@ pub fn EnergyPanel<R: LiveRun + 'static>(
             s.selected().map(|n| {
                 let e = s.run().energy().node(n, s.run().now());
                 format!(
-                    "{}: {} ({} idle, {} for {} messages)",
+                    "{}: {} ({} idle, {} network line, {} for {} messages)",
                     n,
                     format::si(e.total.0, "J"),
                     format::si(e.idle.0, "J"),
+                    format::si(e.line.0, "J"),
                     format::si(e.network.0, "J"),
                     format::count(e.messages)
                 )
@@ -42,6 +43,7 @@ pub fn EnergyPanel<R: LiveRun + 'static>(
         })
     };
     let provenance = move || lab.read(|s| s.run().energy().config().provenance.clone());
+    let network_model = move || lab.read(|s| s.run().energy().config().network_model.clone());
     view! {
         <div class="panel energy-panel">
             <h2 class="panel-title">"Energy ledger"</h2>
@@ -50,7 +52,9 @@ pub fn EnergyPanel<R: LiveRun + 'static>(
                 <dd id="lab-energy-total">{move || format::si(totals().total.0, "J")}</dd>
                 <dt>"Nodes up (idle power)"</dt>
                 <dd>{move || format::si(totals().idle.0, "J")}</dd>
-                <dt>"Messages on the wire"</dt>
+                <dt>"Network lines (always on)"</dt>
+                <dd>{move || format::si(totals().line.0, "J")}</dd>
+                <dt>"Messages (marginal, per bit)"</dt>
                 <dd>{move || format::si(totals().network.0, "J")}</dd>
                 <dt>"Per operation"</dt>
                 <dd>
@@ -85,9 +89,11 @@ pub fn EnergyPanel<R: LiveRun + 'static>(
             <p class="hint">
                 {move || selected().unwrap_or_else(|| "Select a node to see its own account.".to_owned())}
             </p>
+            <p class="hint" id="lab-energy-network-model">{network_model}</p>
             <p class="hint">
-                "The total is the sum of every node's idle energy and every message's energy \
-                 (size × energy per bit, once per link)."
+                "The total is the sum of every node's idle energy, its network line's always-on \
+                 energy (if charged) and every message's energy (size × energy per bit, once per \
+                 link it crosses)."
             </p>
             <details>
                 <summary>"Coefficients and sources"</summary>

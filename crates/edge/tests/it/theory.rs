@@ -130,3 +130,95 @@ fn dynamic_energy_follows_the_linear_power_model() {
         busy * per_core
     );
 }
+
+/// The energy-aware policy's network estimate for a placement equals what the energy ledger
+/// charges for it: one device, tasks placed round-robin over its own edge, the other edge of
+/// its region (two MAN links through the fog), the fog (one MAN link) and the cloud (one WAN
+/// link); every task and result message between servers is summed from the ledger and
+/// compared with the sum of `Plan::network_joules` over the tasks placed on each slot.
+#[test]
+fn the_energy_estimate_equals_what_the_ledger_charges() {
+    let c = EdgeConfig {
+        topology: TopologyPreset::Synthetic {
+            edges: 2,
+            fogs: 1,
+            devices: 1,
+        },
+        apps: vec![AppSpec {
+            name: "fixed".into(),
+            share_percent: 100,
+            interarrival: SimDuration::from_secs(5),
+            cpu_mi: 1_000.0,
+            upload_bytes: 25_000,
+            download_bytes: 1_000_000,
+            deadline: SimDuration::from_secs(10),
+        }],
+        policy: Policy::RoundRobin,
+        ..EdgeConfig::default()
+    };
+    let mut l = ledger();
+    l.keep_messages = true;
+    let mut w = EdgeWorld::new(&c, 3, l).unwrap();
+    // Stop long after the last arrival that can finish, so every placed task is back.
+    let end = SimTime::from_secs(600);
+    w.run_until(end);
+    let plan = w.plan().clone();
+    let device = plan.device_node(0);
+    let task = edge::workload::Task {
+        id: edge::workload::TaskId::new(device, 0),
+        device,
+        app: 0,
+        origin: device,
+        created_ns: 0,
+        cpu_mi: 1_000.0,
+        upload_bytes: 25_000,
+        download_bytes: 1_000_000,
+        deadline: SimDuration::from_secs(10),
+        cold_start: false,
+    };
+    let up = 25_000 + edge::node::HEADER_BYTES;
+    let down = 1_000_000 + edge::node::HEADER_BYTES;
+    // Ledger: task and result messages not on the access link.
+    let charged: f64 = w
+        .ledger()
+        .messages()
+        .iter()
+        .filter(|m| m.from != device && m.to != device)
+        .filter(|m| m.size_bytes == up || m.size_bytes == down)
+        .map(|m| m.energy.0)
+        .sum();
+    let uplinks = w
+        .ledger()
+        .messages()
+        .iter()
+        .filter(|m| m.from != device && m.to != device && m.size_bytes == up)
+        .count();
+    // Estimate: the tasks completed on each tier times that slot's estimate.
+    let s = w.summary();
+    assert_eq!(s.in_progress, 0, "{s:?}");
+    assert_eq!(s.dropped_total(), 0, "{s:?}");
+    let on = |t: edge::Tier| s.completed_on[t.index()] as f64;
+    let e = plan.layout.device_edge[0];
+    let n = plan.slot_count(e);
+    let per_slot = |slot| plan.network_joules(e, slot, &task);
+    // Round robin over 4 slots: the neighbour edge is the only other edge-tier slot.
+    let own = s.completed_on[edge::Tier::Edge.index()].div_ceil(2) as f64;
+    let neighbour = on(edge::Tier::Edge) - own;
+    let estimated = neighbour * per_slot(1)
+        + on(edge::Tier::Fog) * per_slot(n - 2)
+        + on(edge::Tier::Cloud) * per_slot(n - 1);
+    assert!(on(edge::Tier::Cloud) > 0.0 && on(edge::Tier::Fog) > 0.0 && neighbour > 0.0);
+    // Two crossings out per neighbour task, one per fog or cloud task.
+    assert_eq!(
+        uplinks as f64,
+        2.0 * neighbour + on(edge::Tier::Fog) + on(edge::Tier::Cloud)
+    );
+    assert!(
+        (charged - estimated).abs() <= 1e-9 * charged,
+        "ledger {charged} J vs estimate {estimated} J"
+    );
+    // Hand check of one slot: the cloud, one WAN link each way.
+    let j_per_bit = w.ledger().config().energy_per_bit.0;
+    let by_hand = f64::from(up + down) * 8.0 * j_per_bit;
+    assert!((per_slot(n - 1) - by_hand).abs() <= 1e-12 * by_hand);
+}

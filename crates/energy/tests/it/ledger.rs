@@ -1,7 +1,7 @@
 //! The energy ledger on real runs: its totals equal the sum of its per-node and per-message
 //! parts, and match hand-computed energy for runs with known traffic and up-time.
 
-use energy::coefficients::{grid, network_intensity};
+use energy::coefficients::{grid, network_intensity, network_power};
 use energy::{EnergyLedger, Joules, LedgerConfig, Watts};
 use proptest::prelude::*;
 use sim::{
@@ -62,7 +62,7 @@ fn assert_parts_sum(ledger: &EnergyLedger, at: SimTime) {
     let t = ledger.totals(at);
     let nodes = ledger.nodes(at);
     let node_sum: Joules = nodes.iter().map(|n| n.total).sum();
-    let idle_sum: Joules = nodes.iter().map(|n| n.idle + n.dynamic).sum();
+    let idle_sum: Joules = nodes.iter().map(|n| n.idle + n.dynamic + n.line).sum();
     let msg_sum: Joules = ledger.messages().iter().map(|m| m.energy).sum();
     assert!(close(t.total.0, node_sum.0), "{t:?} vs {node_sum}");
     assert!(close(t.total.0, (idle_sum + msg_sum).0), "{t:?}");
@@ -96,6 +96,32 @@ fn known_traffic_and_uptime_by_hand() {
     assert_eq!(ledger.node(NodeId(2), end).bytes, 10);
     assert_eq!(t.per_operation(), None);
     assert_eq!(ledger.config().provenance.len(), 2);
+}
+
+/// The power model: each node's line draws 4.5 W while the node is up, and each bit adds only
+/// 20 nJ per link; the same traffic as above, by hand.
+#[test]
+fn the_power_model_charges_lines_always_and_bits_marginally() {
+    let cfg = SimConfig::new(7, Topology::complete(4).unwrap())
+        .with_default_link(LinkParams::constant(SimDuration::from_millis(1)));
+    let mut sim = Sim::new(cfg, |_| Pinger { size: 100 }).unwrap();
+    let mut ledger = EnergyLedger::new(LedgerConfig::from_power_model(
+        network_power("fixed-malmodin-2020").unwrap(),
+        grid("WLD").unwrap(),
+        Some(Watts(2.0)),
+    ));
+    let end = SimTime::from_millis(105);
+    sim.run_until(end, &mut ledger);
+    let bits = (30 * 100 + 30) as f64 * 8.0;
+    let t = ledger.totals(end);
+    assert!(close(t.network.0, bits * 2e-8), "{t:?}");
+    assert!(close(t.line.0, 4.0 * 4.5 * 0.105), "{t:?}");
+    assert!(close(t.idle.0, 4.0 * 2.0 * 0.105));
+    assert!(close(t.total.0, t.idle.0 + t.line.0 + t.network.0));
+    assert_parts_sum(&ledger, end);
+    // Twice the traffic would add 0.5 mJ to about 2.7 J: the lines dominate.
+    assert!(t.network.0 < 1e-3 * t.line.0);
+    assert!(ledger.config().network_model.contains("power model"));
 }
 
 #[test]

@@ -3,6 +3,8 @@
 use proptest::prelude::*;
 use protocols::broadcast::{
     BroadcastConfig, BroadcastMsg, BroadcastStats, DEFAULT_UPDATE_BYTES, Protocol, build_sim,
+    flood_messages_per_update, flood_reach_all_complete_at_least, flood_reach_all_ring,
+    flood_reach_all_tree,
 };
 use sim::{Fault, LinkParams, NodeId, SimConfig, SimDuration, SimTime, Topology};
 
@@ -222,6 +224,104 @@ fn loss_hurts_the_tree_most() {
     }
     assert!(tree / 10.0 < 0.8, "tree reached {}", tree / 10.0);
     assert!(flood / 10.0 > 0.95, "flood reached {}", flood / 10.0);
+}
+
+/// Flooding without loss sends exactly 2L − (n − 1) messages per update: 56 on the 5 × 5 grid
+/// (40 links), 24 on a line of 25; checked against runs on several topologies.
+#[test]
+fn flooding_sends_exactly_two_l_minus_n_minus_one() {
+    assert_eq!(
+        flood_messages_per_update(&Topology::grid(5, 5).unwrap()),
+        Some(56)
+    );
+    assert_eq!(
+        flood_messages_per_update(&Topology::line(25).unwrap()),
+        Some(24)
+    );
+    for topology in [
+        Topology::line(25).unwrap(),
+        Topology::grid(5, 5).unwrap(),
+        Topology::ring(30).unwrap(),
+        Topology::star(16).unwrap(),
+        Topology::complete(12).unwrap(),
+        Topology::tree(40, 3).unwrap(),
+        Topology::random(200, 4.0, 9).unwrap(),
+    ] {
+        let n = topology.node_count();
+        let links = topology.link_count();
+        let Some(exact) = flood_messages_per_update(&topology) else {
+            assert!(!topology.is_connected());
+            continue;
+        };
+        let stats = run(
+            SimConfig::new(3, topology),
+            Protocol::Flood,
+            3,
+            SimTime::from_secs(5),
+        );
+        assert_eq!(stats.messages_sent, 3 * exact, "n {n}, {links} links");
+        assert_eq!(exact, 2 * links - u64::from(n - 1));
+    }
+}
+
+/// The fraction of updates that reach every node at 10 % loss matches the formulas the lab's
+/// explainer quotes: 0.9^(n−1) on a star or tree (21 % at n = 16), 0.9^(n−1)·(1 + 0.1(n − 1))
+/// on a ring (18 % at n = 30), and at least the bound on a complete graph. 600 updates per
+/// topology; the tolerance is about four standard errors.
+#[test]
+fn flooding_reaches_everyone_under_loss_as_often_as_the_formulas_say() {
+    assert!((flood_reach_all_tree(16, 0.1) - 0.2059).abs() < 1e-4);
+    assert!((flood_reach_all_ring(30, 0.1) - 0.1837).abs() < 1e-4);
+    let updates = 600;
+    let lossy = |topology: Topology| {
+        SimConfig::new(11, topology).with_default_link(LinkParams {
+            loss: 0.1,
+            ..LinkParams::default()
+        })
+    };
+    let all_reached = |topology: Topology| {
+        let n = topology.node_count();
+        let stats = run(
+            lossy(topology),
+            Protocol::Flood,
+            updates,
+            SimTime::from_secs(70),
+        );
+        let complete = stats.updates.iter().filter(|u| u.informed == n).count();
+        complete as f64 / f64::from(updates)
+    };
+    for (name, topology, expected) in [
+        (
+            "star 16",
+            Topology::star(16).unwrap(),
+            flood_reach_all_tree(16, 0.1),
+        ),
+        (
+            "tree 16",
+            Topology::tree(16, 2).unwrap(),
+            flood_reach_all_tree(16, 0.1),
+        ),
+        (
+            "ring 30",
+            Topology::ring(30).unwrap(),
+            flood_reach_all_ring(30, 0.1),
+        ),
+        (
+            "ring 8",
+            Topology::ring(8).unwrap(),
+            flood_reach_all_ring(8, 0.1),
+        ),
+    ] {
+        let measured = all_reached(topology);
+        let se = (expected * (1.0 - expected) / f64::from(updates)).sqrt();
+        assert!(
+            (measured - expected).abs() < 4.0 * se,
+            "{name}: {measured} of updates reached all, formula {expected}"
+        );
+    }
+    let bound = flood_reach_all_complete_at_least(6, 0.1);
+    assert!(bound > 0.99, "{bound}");
+    assert!(all_reached(Topology::complete(6).unwrap()) >= bound - 0.01);
 }
 
 #[test]

@@ -10,4 +10,4 @@ pub const CRDT_REFERENCE_HASHES: [(&str, &str); 2] = [
 ];
 
 /// An edge preset and its trace hash.
-pub const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "0bcd003451131ca9");
+pub const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "a84a892016aa99db");

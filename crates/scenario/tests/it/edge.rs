@@ -179,3 +179,30 @@ fn edge_run_matches_its_committed_trace_hash() {
     println!("{name}: {}", report.trace_hash);
     assert_eq!(report.trace_hash, hash);
 }
+
+/// The edge page's ledger names its tiers' power and its network model with the figures the
+/// model uses.
+#[test]
+fn the_edge_ledger_says_how_it_charges() {
+    let c = scenario::edge_run::edge_ledger_config(100);
+    let servers = c
+        .provenance
+        .iter()
+        .find(|p| p.starts_with("servers:"))
+        .expect("a servers line");
+    for part in [
+        "0.25 mW idle and 0.625 mW busy per MIPS",
+        "edge 40→100 W",
+        "fog 80→200 W",
+        "cloud 400→1000 W",
+    ] {
+        assert!(servers.contains(part), "{part}: {servers}");
+    }
+    assert_eq!(c.line_power, None);
+    assert!(
+        c.network_model
+            .contains("marginal energy only, 20 nJ per bit"),
+        "{}",
+        c.network_model
+    );
+}
