@@ -1,12 +1,13 @@
 //! The lab kit: what every lab page is made of. The session (play, pause, step, step back,
-//! seek, fork and compare) over any run that implements [`live::LiveRun`], time travel
+//! seek, fork and compare) over any run that implements [`scenario::LabRun`], time travel
 //! ([`timeline`]), the canvas painter and layouts, charts ([`plot`], [`plot_data`]), the
 //! space-time diagram, share links and files, number formats, and the shared components in
 //! [`ui`] (transport, share panel, energy panel, fork panel, fault buttons, plot downloads).
 //!
-//! Nothing here names a lab except the [`live::LiveRun`] implementations of the existing labs'
-//! runs and the shared form helpers in [`form`] (the network lab's form, whose topology, latency
-//! and problem helpers the other labs' forms reuse). Each lab lives in its own module
+//! A lab's run implements [`scenario::LabRun`] in `crates/scenario`, beside the run; the kit
+//! draws what it returns. Nothing here names a lab except the shared form helpers in [`form`]
+//! (the network lab's form, whose topology, latency and problem helpers the other labs' forms
+//! reuse) and the change menus in [`compare`]. Each lab lives in its own module
 //! (`network_lab`, `crdt_lab`, `edge_lab`, `energy_lab`) and is listed in [`crate::labs`].
 pub mod canvas;
 pub mod compare;
@@ -15,7 +16,6 @@ pub mod export;
 pub mod form;
 pub mod format;
 pub mod layout;
-pub mod live;
 pub mod pacing;
 pub mod palette;
 pub mod plot;

@@ -116,7 +116,7 @@ pub fn CrdtLab(
                 )
             },
             |r| {
-                let (samples, end) = (r.samples(), crate::kit::live::LiveRun::end(r));
+                let (samples, end) = (r.samples(), scenario::LabRun::end(r));
                 [
                     plot_data::divergence(samples, end),
                     plot_data::bytes_by_mode(samples, end),
@@ -167,7 +167,7 @@ pub fn CrdtLab(
             } else {
                 format!(
                     "{} messages in flight. Click a replica to select it.",
-                    format::count(crate::kit::live::LiveRun::in_flight_count(s.run()))
+                    format::count(scenario::LabRun::in_flight_count(s.run()))
                 )
             }
         })

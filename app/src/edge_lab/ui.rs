@@ -189,7 +189,7 @@ pub fn EdgeLab(
                         <span class="lab-caption">
                             {move || lab.read(|s| format!(
                                 "{} tasks or results on the wire. Click a server to see it ringed; the busiest servers are listed below.",
-                                format::count(crate::kit::live::LiveRun::in_flight_count(s.run()))
+                                format::count(scenario::LabRun::in_flight_count(s.run()))
                             ))}
                         </span>
                         <ul class="lab-legend" aria-label="Legend">

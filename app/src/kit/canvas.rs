@@ -3,11 +3,11 @@
 //! states into a pixel buffer ([`crate::kit::raster`]) instead of one path per node.
 
 use crate::kit::layout::Point;
-use crate::kit::live::LiveRun;
 use crate::kit::palette::{Palette, Rgb, Theme};
 use crate::kit::raster::{self, Raster};
 use crate::kit::scene::{self, Detail, Knowledge, NodeLook};
 use crate::kit::session::Session;
+use scenario::LabRun;
 use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
 
@@ -77,12 +77,12 @@ fn offscreen(width: u32, height: u32) -> Option<HtmlCanvasElement> {
 
 /// Something that draws a lab's session onto its canvas each frame (the shared [`Painter`], or
 /// a lab's own view such as the edge lab's map).
-pub trait PaintsSession<R: LiveRun> {
+pub trait PaintsSession<R: LabRun> {
     /// Draws the whole view.
     fn paint_session(&mut self, canvas: &HtmlCanvasElement, session: &Session<R>, theme: Theme);
 }
 
-impl<R: LiveRun> PaintsSession<R> for Painter {
+impl<R: LabRun> PaintsSession<R> for Painter {
     fn paint_session(&mut self, canvas: &HtmlCanvasElement, session: &Session<R>, theme: Theme) {
         self.paint(canvas, session, theme);
     }
@@ -112,7 +112,7 @@ impl Painter {
     }
 
     /// Draws the whole view. Returns the level of detail used.
-    pub fn paint<R: LiveRun>(
+    pub fn paint<R: LabRun>(
         &mut self,
         canvas: &HtmlCanvasElement,
         session: &Session<R>,
@@ -224,7 +224,7 @@ impl Painter {
     }
 }
 
-fn draw_links<R: LiveRun>(
+fn draw_links<R: LabRun>(
     ctx: &CanvasRenderingContext2d,
     session: &Session<R>,
     geometry: &Geometry,
@@ -328,7 +328,7 @@ fn draw_nodes(
     }
 }
 
-fn draw_messages<R: LiveRun>(
+fn draw_messages<R: LabRun>(
     ctx: &CanvasRenderingContext2d,
     session: &Session<R>,
     geometry: &Geometry,

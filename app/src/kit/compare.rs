@@ -382,81 +382,13 @@ fn with_round(
     }
 }
 
-/// Which way a metric is better.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Better {
-    /// More is better (reach).
-    Higher,
-    /// Less is better (messages, bytes, energy, time to converge).
-    Lower,
-    /// Neither way is better in itself (messages delivered: redundant copies count too).
-    Neither,
-}
+pub use scenario::lab_run::{Better, Metric, Unit};
 
-/// How a metric's value reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
-    /// A whole number.
-    Count,
-    /// A fraction in `[0, 1]`, shown in percent; differences in percentage points.
-    Fraction,
-    /// Bytes.
-    Bytes,
-    /// Simulated nanoseconds.
-    Nanoseconds,
-    /// Joules.
-    Joules,
-}
-
-/// One headline number of a run.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Metric {
-    /// What it measures, in words.
-    pub name: &'static str,
-    /// The value; `None` when it does not exist yet (nothing reached everyone, not converged).
-    pub value: Option<f64>,
-    /// How it reads.
-    pub unit: Unit,
-    /// Which way is better.
-    pub better: Better,
-    /// What a missing value means (`not yet`).
-    pub missing: &'static str,
-}
-
-impl Metric {
-    /// A metric that always has a value.
-    pub fn new(name: &'static str, value: f64, unit: Unit, better: Better) -> Metric {
-        Metric {
-            name,
-            value: Some(value),
-            unit,
-            better,
-            missing: "–",
-        }
-    }
-
-    /// A metric that may not have a value yet (`missing` says what that means).
-    pub fn maybe(
-        name: &'static str,
-        value: Option<f64>,
-        unit: Unit,
-        better: Better,
-        missing: &'static str,
-    ) -> Metric {
-        Metric {
-            name,
-            value,
-            unit,
-            better,
-            missing,
-        }
-    }
-
-    /// The value in words.
-    pub fn text(&self) -> String {
-        self.value
-            .map_or_else(|| self.missing.to_owned(), |v| value_text(v, self.unit))
-    }
+/// A metric's value in words (what a missing value means, when it has none).
+pub fn metric_text(metric: &Metric) -> String {
+    metric
+        .value
+        .map_or_else(|| metric.missing.to_owned(), |v| value_text(v, metric.unit))
 }
 
 fn value_text(v: f64, unit: Unit) -> String {
@@ -572,8 +504,8 @@ fn difference(a: &Metric, b: &Metric) -> Difference {
     };
     Difference {
         name: a.name,
-        original: a.text(),
-        fork: b.text(),
+        original: metric_text(a),
+        fork: metric_text(b),
         delta,
         sign,
         verdict,

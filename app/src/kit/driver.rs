@@ -4,7 +4,7 @@
 //! The wall clock is passed in as a function (`performance.now()` in the browser, a counter in
 //! tests), so the slicing is tested natively and never depends on how fast the machine is.
 
-use crate::kit::live::LiveRun;
+use scenario::LabRun;
 use sim::{RunBudget, RunOutcome, SimTime};
 
 /// How much work one animation frame may do.
@@ -36,7 +36,7 @@ pub struct Slice {
 
 /// Runs `run` towards `target` in chunks, checking `wall_ms()` after each chunk and stopping
 /// once `budget.max_ms` have passed since the slice began.
-pub fn advance_towards<R: LiveRun>(
+pub fn advance_towards<R: LabRun>(
     run: &mut R,
     target: SimTime,
     budget: SliceBudget,
@@ -68,7 +68,7 @@ pub fn advance_towards<R: LiveRun>(
 
 /// Processes exactly one event (the clock jumps to it); at the end of the run, does nothing.
 /// Returns whether an event was processed.
-pub fn step_one<R: LiveRun>(run: &mut R) -> bool {
+pub fn step_one<R: LabRun>(run: &mut R) -> bool {
     if run.is_finished() {
         return false;
     }

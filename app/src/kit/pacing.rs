@@ -13,7 +13,7 @@ pub const MIN_SPEED: f64 = 0.01;
 /// Fastest speed, at [`SLIDER_MAX`].
 pub const MAX_SPEED: f64 = 100.0;
 /// The default: slow enough to watch 10 ms messages cross a link (one takes 0.2 s of wall time).
-pub const DEFAULT_SPEED: f64 = 0.05;
+pub const DEFAULT_SPEED: f64 = scenario::lab_run::DEFAULT_SPEED;
 /// Labelled stops under the slider: `(position, label)`.
 pub const STOPS: [(u32, &str); 5] = [
     (0, "0.01×"),

@@ -4,8 +4,7 @@
 
 use crate::kit::format;
 use crate::kit::layout::Point;
-use scenario::BroadcastRun;
-use sim::{NodeId, SimTime};
+use sim::SimTime;
 
 /// Above this many nodes the view draws node states only, not individual messages.
 pub const DETAIL_MAX_NODES: u32 = 500;
@@ -15,63 +14,7 @@ pub const DETAIL_MAX_MESSAGES: u64 = 3_000;
 /// seconds to paint).
 pub const MAX_DRAWN_LINKS: u64 = 60_000;
 
-/// What a node knows, for its fill.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Knowledge {
-    /// Knows no update: drawn hollow.
-    Unaware,
-    /// Knows some update but not the latest one: filled, pale.
-    Older,
-    /// Knows the latest update: filled.
-    Latest,
-    /// CRDT lab: holds distinct state number `n` (replicas with equal states share it).
-    State(u32),
-}
-
-/// How one node is drawn.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NodeLook {
-    /// Its knowledge (fill).
-    pub knowledge: Knowledge,
-    /// Whether it is running (a crashed node gets a cross).
-    pub up: bool,
-    /// Its group while the network is split (shaded), `None` otherwise.
-    pub group: Option<u32>,
-}
-
-/// The newest update injected so far (the one whose spread the view shows).
-pub fn latest_update(run: &BroadcastRun) -> Option<u32> {
-    run.stats()
-        .updates
-        .iter()
-        .enumerate()
-        .rev()
-        .find(|(_, p)| p.injected_at.is_some())
-        .map(|(u, _)| u as u32)
-}
-
-/// How every node should be drawn now, by node id.
-pub fn node_looks(run: &BroadcastRun) -> Vec<NodeLook> {
-    let sim = run.sim();
-    let latest = latest_update(run);
-    let groups = sim.partitions().groups();
-    sim.nodes()
-        .iter()
-        .enumerate()
-        .map(|(i, node)| {
-            let knowledge = match latest {
-                Some(u) if node.known.contains(u) => Knowledge::Latest,
-                _ if !node.known.is_empty() => Knowledge::Older,
-                _ => Knowledge::Unaware,
-            };
-            NodeLook {
-                knowledge,
-                up: sim.is_up(NodeId(i as u32)),
-                group: groups.and_then(|g| g.get(i).copied()),
-            }
-        })
-        .collect()
-}
+pub use scenario::lab_run::{Knowledge, NodeLook};
 
 /// How many nodes are in each state: the text alternative of the picture.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -272,27 +215,29 @@ pub fn message_point(
 mod tests {
     use super::*;
     use scenario::scenario::broadcast_presets;
+    use scenario::{BroadcastRun, LabRun};
+    use sim::NodeId;
     use sim::{Fault, RunBudget};
 
     #[test]
     fn node_states_follow_the_run() {
         let mut run = BroadcastRun::new(&broadcast_presets()[0].scenario).expect("valid");
-        let looks = node_looks(&run);
+        let looks = run.node_looks();
         assert_eq!(looks.len(), 25);
         assert!(
             looks
                 .iter()
                 .all(|l| l.knowledge == Knowledge::Unaware && l.up)
         );
-        assert_eq!(latest_update(&run), None);
+        assert_eq!(run.latest_update(), None);
 
         run.advance(RunBudget {
             until: SimTime::from_millis(25),
             max_events: u64::MAX,
         });
-        let looks = node_looks(&run);
+        let looks = run.node_looks();
         let c = census(&looks);
-        assert_eq!(latest_update(&run), Some(0));
+        assert_eq!(run.latest_update(), Some(0));
         assert!(c.latest > 1 && c.unaware > 0, "{c:?}");
         assert_eq!(c.latest + c.older + c.unaware, 25);
 
@@ -304,7 +249,7 @@ mod tests {
             until: SimTime::from_millis(26),
             max_events: u64::MAX,
         });
-        let looks = node_looks(&run);
+        let looks = run.node_looks();
         assert!(!looks[24].up);
         assert_eq!(census(&looks).crashed, 1);
         assert!(looks[0].group.is_some() && looks[0].group != looks[20].group);
@@ -314,8 +259,8 @@ mod tests {
             until: SimTime::from_millis(405),
             max_events: u64::MAX,
         });
-        let c = census(&node_looks(&run));
-        assert_eq!(latest_update(&run), Some(1));
+        let c = census(&run.node_looks());
+        assert_eq!(run.latest_update(), Some(1));
         assert!(c.older > 0, "{c:?}");
     }
 

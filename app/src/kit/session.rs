@@ -5,10 +5,10 @@
 
 use crate::kit::driver::{self, Slice, SliceBudget};
 use crate::kit::layout::{self, Point};
-use crate::kit::live::LiveRun;
 use crate::kit::pacing::Pacer;
 use crate::kit::scene;
 use crate::kit::timeline::Timeline;
+use scenario::LabRun;
 use scenario::Scenario;
 use scenario::fork::Change;
 use scenario::scenario::{ActionKind, ScenarioError, TopologyKind};
@@ -48,7 +48,7 @@ pub struct FrameReport {
 
 /// A live lab run and everything the page needs around it. Generic over the lab's run; the
 /// network lab's is the default.
-pub struct Session<R: LiveRun> {
+pub struct Session<R: LabRun> {
     run: R,
     layout: Vec<Point>,
     spacing: f64,
@@ -69,7 +69,7 @@ pub struct Session<R: LiveRun> {
 /// transport, the timeline and stepping drive the original, and the fork follows it to the same
 /// simulated time. Actions taken on the original while comparing are repeated on the fork at
 /// the same moment.
-pub struct Comparison<R: LiveRun> {
+pub struct Comparison<R: LabRun> {
     /// The fork's own session (its run, layout and copies); it never plays on its own.
     fork: Session<R>,
     /// What the fork changes.
@@ -80,7 +80,7 @@ pub struct Comparison<R: LiveRun> {
     mirrored: usize,
 }
 
-impl<R: LiveRun> Comparison<R> {
+impl<R: LabRun> Comparison<R> {
     /// The fork's session (for drawing it).
     pub fn fork(&self) -> &Session<R> {
         &self.fork
@@ -99,7 +99,7 @@ const UNBOUNDED: SliceBudget = SliceBudget {
     max_ms: f64::INFINITY,
 };
 
-impl<R: LiveRun> Session<R> {
+impl<R: LabRun> Session<R> {
     /// A paused session at time zero of `scenario`.
     pub fn new(scenario: &Scenario) -> Result<Self, ScenarioError> {
         let run = R::start(scenario)?;
@@ -396,7 +396,7 @@ impl<R: LiveRun> Session<R> {
             fork.run = run;
         }
         fork.pause();
-        let mirrored = crate::kit::live::actions_of(self.run.scenario()).len();
+        let mirrored = scenario::lab_run::actions_of(self.run.scenario()).len();
         let how = if change.replays_from_zero() {
             format!(
                 "The fork replays from 0 ms with {}: the kernel fixes that when it builds the run.",
@@ -435,7 +435,7 @@ impl<R: LiveRun> Session<R> {
         let Some(c) = self.compare.as_mut() else {
             return Ok(());
         };
-        let actions = crate::kit::live::actions_of(self.run.scenario());
+        let actions = scenario::lab_run::actions_of(self.run.scenario());
         if actions.len() <= c.mirrored {
             return Ok(());
         }
@@ -518,7 +518,7 @@ fn report(slice: Slice, time_moved: bool) -> FrameReport {
     }
 }
 
-fn layout_of<R: LiveRun>(run: &R) -> (Vec<Point>, f64) {
+fn layout_of<R: LabRun>(run: &R) -> (Vec<Point>, f64) {
     let points = run.positions().unwrap_or_else(|| {
         let (nodes, kind) = R::network_of(run.scenario())
             .unwrap_or((run.node_count(), TopologyKind::Random { mean_degree: 0.0 }));
@@ -528,7 +528,7 @@ fn layout_of<R: LiveRun>(run: &R) -> (Vec<Point>, f64) {
     (points, spacing)
 }
 
-fn same_topology<R: LiveRun>(a: &Scenario, b: &Scenario) -> bool {
+fn same_topology<R: LabRun>(a: &Scenario, b: &Scenario) -> bool {
     let (Some((n, x)), Some((m, y))) = (R::network_of(a), R::network_of(b)) else {
         return false;
     };
@@ -665,7 +665,7 @@ mod tests {
     }
 
     /// A fresh run of `scenario` advanced by exactly `events` events.
-    fn fresh_at<R: LiveRun>(scenario: &Scenario, events: u64) -> R {
+    fn fresh_at<R: LabRun>(scenario: &Scenario, events: u64) -> R {
         let mut run = R::start(scenario).expect("valid");
         let end = run.end();
         run.advance(sim::RunBudget {
@@ -678,7 +678,7 @@ mod tests {
     /// Seeking to random events, backwards and forwards, gives exactly the world a fresh run
     /// reaches at that event (same trace hash, time and event count). Positions come from a
     /// fixed seed, printed on failure.
-    fn seeking_to_events_matches_fresh_runs<R: LiveRun>(scenario: &Scenario) {
+    fn seeking_to_events_matches_fresh_runs<R: LabRun>(scenario: &Scenario) {
         let mut s = Session::<R>::new(scenario).expect("valid");
         s.timeline = Timeline::with_fixed_spacing(50);
         let mut k = 0;
@@ -844,14 +844,14 @@ mod tests {
         s.select(Some(NodeId(0)));
         s.broadcast_from_selected().unwrap();
         s.mirror_actions().unwrap();
-        let fork_actions = crate::kit::live::actions_of(s.comparison().unwrap().fork().scenario());
+        let fork_actions = scenario::lab_run::actions_of(s.comparison().unwrap().fork().scenario());
         assert_eq!(
             fork_actions.last().map(|a| a.at),
             Some(SimTime::from_millis(100))
         );
         assert_eq!(
             fork_actions.len(),
-            crate::kit::live::actions_of(s.scenario()).len() + 1,
+            scenario::lab_run::actions_of(s.scenario()).len() + 1,
             "the original's actions and the crash"
         );
         s.run_to_end();

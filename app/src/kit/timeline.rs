@@ -7,7 +7,7 @@
 //! (by each run's own estimate). When full, every other copy is dropped and the spacing doubles;
 //! a run too big to copy even once simply replays from zero.
 
-use crate::kit::live::LiveRun;
+use scenario::LabRun;
 use sim::SimTime;
 
 /// Most copies kept.
@@ -61,7 +61,7 @@ impl<R> Timeline<R> {
     }
 }
 
-impl<R: LiveRun + Clone> Timeline<R> {
+impl<R: LabRun + Clone> Timeline<R> {
     /// Forgets every copy (a new scenario, or an action that changed the future).
     pub fn clear(&mut self) {
         self.snapshots.clear();

@@ -11,11 +11,11 @@ pub mod transport;
 
 use crate::kit::canvas;
 use crate::kit::format;
-use crate::kit::live::LiveRun;
 use crate::kit::session::{Mode, Session};
 use crate::kit::share::{self, Opening};
 use leptos::html;
 use leptos::prelude::*;
+use scenario::LabRun;
 use scenario::Scenario;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -24,7 +24,7 @@ use wasm_bindgen::prelude::Closure;
 
 /// Everything a lab's components share. `Copy`: handles into the reactive arena. Generic over
 /// the lab's run.
-pub struct LabContext<R: LiveRun + 'static> {
+pub struct LabContext<R: LabRun + 'static> {
     /// The live session.
     pub session: StoredValue<Session<R>, LocalStorage>,
     /// Bumped whenever the session changed in a way the text around the canvas may show.
@@ -41,14 +41,14 @@ pub struct LabContext<R: LiveRun + 'static> {
     pub fork_canvas: NodeRef<html::Canvas>,
 }
 
-impl<R: LiveRun + 'static> Clone for LabContext<R> {
+impl<R: LabRun + 'static> Clone for LabContext<R> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<R: LiveRun + 'static> Copy for LabContext<R> {}
+impl<R: LabRun + 'static> Copy for LabContext<R> {}
 
-impl<R: LiveRun + 'static> LabContext<R> {
+impl<R: LabRun + 'static> LabContext<R> {
     /// A context around a new session.
     pub fn new(session: Session<R>) -> Self {
         LabContext {
@@ -159,7 +159,7 @@ impl LineChartSchedule {
     /// Draws `charts` of the run onto `refs` if due. `data_key` names the data drawn (how many
     /// samples, the last one's time in ns): nothing is redrawn while it, the end of the run, the
     /// width and the theme stay the same.
-    pub fn paint_if_due<R: LiveRun + 'static, C: Copy, const N: usize>(
+    pub fn paint_if_due<R: LabRun + 'static, C: Copy, const N: usize>(
         &mut self,
         refs: [NodeRef<html::Canvas>; N],
         lab: LabContext<R>,
@@ -200,7 +200,7 @@ impl LineChartSchedule {
 
 /// What a lab starts with: the scenario (the link's, else `default`), the moment to pause at,
 /// and any broken-link message.
-pub fn opening<R: LiveRun>(
+pub fn opening<R: LabRun>(
     shared: Option<&str>,
     default: fn() -> Scenario,
 ) -> (Session<R>, Option<sim::SimTime>, Option<String>) {
@@ -222,7 +222,7 @@ pub fn opening<R: LiveRun>(
 /// `after_paint` draws whatever else the lab shows per frame (its plots), given the frame's
 /// timestamp.
 pub fn start_animation_loop<
-    R: LiveRun + 'static,
+    R: LabRun + 'static,
     P: canvas::PaintsSession<R> + Default + 'static,
 >(
     lab: LabContext<R>,
@@ -300,7 +300,7 @@ pub fn start_animation_loop<
 
 /// Space: play/pause; `.`: step; `,`: step back; `r`: reset; `?`: the shortcuts dialog. Ignored while typing in
 /// a field or with a modifier held.
-pub fn install_shortcuts<R: LiveRun + 'static>(lab: LabContext<R>, help: NodeRef<html::Dialog>) {
+pub fn install_shortcuts<R: LabRun + 'static>(lab: LabContext<R>, help: NodeRef<html::Dialog>) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
             return;
@@ -361,7 +361,7 @@ pub fn mode_word(mode: Mode, finished: bool) -> &'static str {
 }
 
 /// Formats `now / end` for the clock.
-pub fn clock_text<R: LiveRun>(session: &Session<R>) -> String {
+pub fn clock_text<R: LabRun>(session: &Session<R>) -> String {
     format!(
         "{} / {}",
         format::time_ns(session.run().now().0),

@@ -12,7 +12,7 @@ use crate::kit::ui::{
 use crate::network_lab::{editor, inspector, panels};
 use leptos::html;
 use leptos::prelude::*;
-use scenario::BroadcastRun;
+use scenario::{BroadcastRun, LabRun};
 use sim::NodeId;
 
 type Lab = LabContext<BroadcastRun>;
@@ -55,8 +55,8 @@ pub fn NetworkLab(
     // One count of node states per update, shared by the label, the text and the fallback.
     let census = Memo::new(move |_| {
         lab.read(|s| {
-            let looks = scene::node_looks(s.run());
-            scene::census(&looks).sentence(scene::latest_update(s.run()))
+            let looks = s.run().node_looks();
+            scene::census(&looks).sentence(s.run().latest_update())
         })
     });
     let canvas_label = move || census.get();

@@ -331,3 +331,152 @@ pub fn run(scenario: &Scenario) -> Result<Report, ScenarioError> {
     r.run_to_end();
     Ok(r.report())
 }
+
+impl BroadcastRun {
+    /// The newest update injected so far (the one whose spread the live view shows).
+    pub fn latest_update(&self) -> Option<u32> {
+        self.stats()
+            .updates
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, p)| p.injected_at.is_some())
+            .map(|(u, _)| u as u32)
+    }
+}
+
+/// The page's view of this run (see [`crate::lab_run`]).
+mod lab_run_impl {
+    use super::*;
+    use crate::Scenario;
+    use crate::lab_run::{Better, Knowledge, LabRun, Metric, NodeLook, Unit, traffic_and_energy};
+    use crate::scenario::{ActionKind, Lab, ScenarioError, TopologyKind};
+    use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
+
+    impl LabRun for BroadcastRun {
+        fn start(scenario: &Scenario) -> Result<Self, ScenarioError> {
+            BroadcastRun::new(scenario)
+        }
+        fn advance(&mut self, budget: RunBudget) -> RunOutcome {
+            BroadcastRun::advance(self, budget)
+        }
+        fn scenario(&self) -> &Scenario {
+            BroadcastRun::scenario(self)
+        }
+        fn now(&self) -> SimTime {
+            BroadcastRun::now(self)
+        }
+        fn events_processed(&self) -> u64 {
+            self.sim().events_processed()
+        }
+        fn events_pending(&self) -> u64 {
+            self.sim().pending().events as u64
+        }
+        fn trace_hash_hex(&self) -> String {
+            self.trace_hash().hex()
+        }
+        fn node_count(&self) -> u32 {
+            self.sim().node_count()
+        }
+        fn is_up(&self, node: NodeId) -> bool {
+            self.sim().is_up(node)
+        }
+        fn topology(&self) -> &Topology {
+            self.sim().topology()
+        }
+        fn network_of(scenario: &Scenario) -> Option<(u32, TopologyKind)> {
+            match &scenario.lab {
+                Lab::Broadcast(b) => Some((b.nodes, b.topology)),
+                _ => None,
+            }
+        }
+        fn fault_now(&mut self, fault: Fault) -> Result<(), ScenarioError> {
+            BroadcastRun::fault_now(self, fault)
+        }
+        /// Filled: knows the latest update; pale: only older ones; hollow: none.
+        fn node_looks(&self) -> Vec<NodeLook> {
+            let sim = self.sim();
+            let latest = self.latest_update();
+            let groups = sim.partitions().groups();
+            sim.nodes()
+                .iter()
+                .enumerate()
+                .map(|(i, node)| {
+                    let knowledge = match latest {
+                        Some(u) if node.known.contains(u) => Knowledge::Latest,
+                        _ if !node.known.is_empty() => Knowledge::Older,
+                        _ => Knowledge::Unaware,
+                    };
+                    NodeLook {
+                        knowledge,
+                        up: sim.is_up(sim::NodeId(i as u32)),
+                        group: groups.and_then(|g| g.get(i).copied()),
+                    }
+                })
+                .collect()
+        }
+        fn messages_in_flight(&self) -> Vec<InFlight> {
+            self.sim().messages_in_flight().collect()
+        }
+        fn in_flight_count(&self) -> u64 {
+            self.sim().pending().messages_in_flight
+        }
+        /// The kernel's estimate, doubled for what nodes and observers allocate themselves (known
+        /// updates, per-link counters), which it does not see, plus the trace log.
+        fn approx_heap_bytes(&self) -> usize {
+            2 * self.sim().approx_heap_bytes() + self.trace_log().heap_bytes()
+        }
+        fn approx_copy_bytes(&self) -> usize {
+            2 * self.sim().approx_heap_bytes() + self.trace_log().unshared_bytes()
+        }
+        fn trace_log(&self) -> Option<&sim::TraceLog> {
+            Some(BroadcastRun::trace_log(self))
+        }
+        fn energy(&self) -> &energy::EnergyLedger {
+            BroadcastRun::energy(self)
+        }
+        fn metrics_csv(&self) -> String {
+            crate::export::broadcast_csv(self.samples())
+        }
+        fn metrics(&self) -> Vec<Metric> {
+            let report = self.stats().report();
+            let ns = |d: Option<sim::SimDuration>| d.map(|d| d.0 as f64);
+            let mut out = vec![
+                Metric::new(
+                    "Reach (node, update) pairs",
+                    report.reached_fraction,
+                    Unit::Fraction,
+                    Better::Higher,
+                ),
+                Metric::new(
+                    "Updates that reached every node",
+                    report.complete_updates as f64,
+                    Unit::Count,
+                    Better::Higher,
+                ),
+                Metric::maybe(
+                    "Time to reach all, median",
+                    ns(report.time_to_all_p50),
+                    Unit::Nanoseconds,
+                    Better::Lower,
+                    "not reached",
+                ),
+                Metric::new(
+                    "Messages delivered",
+                    self.counters().total.delivered.messages as f64,
+                    Unit::Count,
+                    Better::Neither,
+                ),
+            ];
+            out.extend(traffic_and_energy(
+                self.counters(),
+                self.energy(),
+                self.now(),
+            ));
+            out
+        }
+        fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError> {
+            BroadcastRun::act_now(self, kind)
+        }
+    }
+}

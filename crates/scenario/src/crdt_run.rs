@@ -898,3 +898,136 @@ pub fn run_crdt(scenario: &Scenario) -> Result<CrdtReport, ScenarioError> {
     r.run_to_end();
     Ok(r.report())
 }
+
+/// The page's view of this run (see [`crate::lab_run`]).
+mod lab_run_impl {
+    use super::*;
+    use crate::Scenario;
+    use crate::lab_run::{Better, Knowledge, LabRun, Metric, NodeLook, Unit, traffic_and_energy};
+    use crate::scenario::{ActionKind, Lab, ScenarioError, TopologyKind};
+    use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
+
+    impl LabRun for CrdtRun {
+        /// Half real time: sync rounds take hundreds of milliseconds, so a few seconds of run
+        /// unfold in a few seconds of watching, with messages still visible on 20 ms links.
+        const DEFAULT_SPEED: f64 = 0.5;
+        fn start(scenario: &Scenario) -> Result<Self, ScenarioError> {
+            CrdtRun::new(scenario)
+        }
+        fn advance(&mut self, budget: RunBudget) -> RunOutcome {
+            CrdtRun::advance(self, budget)
+        }
+        fn scenario(&self) -> &Scenario {
+            CrdtRun::scenario(self)
+        }
+        fn now(&self) -> SimTime {
+            CrdtRun::now(self)
+        }
+        fn events_processed(&self) -> u64 {
+            CrdtRun::events_processed(self)
+        }
+        fn events_pending(&self) -> u64 {
+            CrdtRun::events_pending(self)
+        }
+        fn trace_hash_hex(&self) -> String {
+            self.trace_hash().hex()
+        }
+        fn node_count(&self) -> u32 {
+            CrdtRun::node_count(self)
+        }
+        fn is_up(&self, node: NodeId) -> bool {
+            CrdtRun::is_up(self, node)
+        }
+        fn topology(&self) -> &Topology {
+            CrdtRun::topology(self)
+        }
+        fn network_of(scenario: &Scenario) -> Option<(u32, TopologyKind)> {
+            match &scenario.lab {
+                Lab::Crdt(c) => Some((c.replicas, c.topology)),
+                _ => None,
+            }
+        }
+        fn fault_now(&mut self, fault: Fault) -> Result<(), ScenarioError> {
+            CrdtRun::fault_now(self, fault)
+        }
+        /// Replicas are filled by which distinct state they hold (same colour, same state).
+        fn node_looks(&self) -> Vec<NodeLook> {
+            let groups = self.partitions().groups();
+            self.state_groups()
+                .group_of
+                .iter()
+                .enumerate()
+                .map(|(i, &state)| NodeLook {
+                    knowledge: Knowledge::State(state),
+                    up: self.is_up(NodeId(i as u32)),
+                    group: groups.and_then(|g| g.get(i).copied()),
+                })
+                .collect()
+        }
+        fn messages_in_flight(&self) -> Vec<InFlight> {
+            CrdtRun::messages_in_flight(self)
+        }
+        fn in_flight_count(&self) -> u64 {
+            self.network_stats().in_flight
+        }
+        fn approx_heap_bytes(&self) -> usize {
+            CrdtRun::approx_heap_bytes(self)
+        }
+        fn approx_copy_bytes(&self) -> usize {
+            let log = CrdtRun::trace_log(self);
+            CrdtRun::approx_heap_bytes(self) - log.map_or(0, |l| l.heap_bytes())
+                + log.map_or(0, |l| l.unshared_bytes())
+        }
+        fn trace_log(&self) -> Option<&sim::TraceLog> {
+            CrdtRun::trace_log(self)
+        }
+        fn energy(&self) -> &energy::EnergyLedger {
+            CrdtRun::energy(self)
+        }
+        fn metrics_csv(&self) -> String {
+            crate::export::crdt_csv(self.samples())
+        }
+        fn metrics(&self) -> Vec<Metric> {
+            let report = self.report();
+            let chosen = crate::crdt_run::mode_index(&self.params().sync);
+            let mut out = vec![
+                Metric::new(
+                    "Distinct replica states (1: converged)",
+                    report.distinct_states as f64,
+                    Unit::Count,
+                    Better::Lower,
+                ),
+                Metric::maybe(
+                    "Converged after the last update",
+                    report.convergence_by_mode[chosen].map(|d| d.0 as f64),
+                    Unit::Nanoseconds,
+                    Better::Lower,
+                    "not converged",
+                ),
+                Metric::new(
+                    "Messages delivered",
+                    self.counters().total.delivered.messages as f64,
+                    Unit::Count,
+                    Better::Neither,
+                ),
+            ];
+            out.extend(traffic_and_energy(
+                self.counters(),
+                self.energy(),
+                self.now(),
+            ));
+            if let Some(last) = self.samples().last() {
+                out.push(Metric::new(
+                    "Metadata per replica",
+                    last.metadata_bytes_per_replica,
+                    Unit::Bytes,
+                    Better::Lower,
+                ));
+            }
+            out
+        }
+        fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError> {
+            CrdtRun::act_now(self, kind)
+        }
+    }
+}

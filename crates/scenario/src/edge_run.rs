@@ -460,3 +460,158 @@ pub fn compare(scenario: &Scenario, seeds: &[u64]) -> Result<Comparison, Scenari
     )
     .map_err(error)
 }
+
+/// The page's view of this run (see [`crate::lab_run`]).
+mod lab_run_impl {
+    use super::*;
+    use crate::Scenario;
+    use crate::lab_run::{Better, Knowledge, LabRun, Metric, NodeLook, Unit};
+    use crate::scenario::{ActionKind, ScenarioError, TopologyKind};
+    use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
+
+    impl LabRun for EdgeRun {
+        /// Real time: a task's trip (milliseconds to a few hundred) is visible as it happens, and a
+        /// minute of traffic takes a minute to watch (faster with the speed slider).
+        const DEFAULT_SPEED: f64 = 1.0;
+        fn start(scenario: &Scenario) -> Result<Self, ScenarioError> {
+            EdgeRun::new(scenario)
+        }
+        fn advance(&mut self, budget: RunBudget) -> RunOutcome {
+            EdgeRun::advance(self, budget)
+        }
+        fn scenario(&self) -> &Scenario {
+            EdgeRun::scenario(self)
+        }
+        fn now(&self) -> SimTime {
+            EdgeRun::now(self)
+        }
+        fn events_processed(&self) -> u64 {
+            EdgeRun::events_processed(self)
+        }
+        fn events_pending(&self) -> u64 {
+            EdgeRun::events_pending(self)
+        }
+        fn trace_hash_hex(&self) -> String {
+            self.trace_hash().hex()
+        }
+        fn node_count(&self) -> u32 {
+            EdgeRun::node_count(self)
+        }
+        fn is_up(&self, node: NodeId) -> bool {
+            EdgeRun::is_up(self, node)
+        }
+        fn topology(&self) -> &Topology {
+            EdgeRun::topology(self)
+        }
+        fn network_of(_scenario: &Scenario) -> Option<(u32, TopologyKind)> {
+            None
+        }
+        fn fault_now(&mut self, fault: Fault) -> Result<(), ScenarioError> {
+            EdgeRun::fault_now(self, fault)
+        }
+        /// Servers computing something are filled; idle servers hollow; devices pale.
+        fn node_looks(&self) -> Vec<NodeLook> {
+            let mut looks: Vec<NodeLook> = (0..self.node_count())
+                .map(|i| NodeLook {
+                    knowledge: Knowledge::Older,
+                    up: self.is_up(NodeId(i)),
+                    group: None,
+                })
+                .collect();
+            for s in self.servers() {
+                if let Some(look) = looks.get_mut(s.node.index()) {
+                    look.knowledge = if s.busy > 0 {
+                        Knowledge::Latest
+                    } else {
+                        Knowledge::Unaware
+                    };
+                }
+            }
+            looks
+        }
+        fn messages_in_flight(&self) -> Vec<InFlight> {
+            EdgeRun::messages_in_flight(self)
+        }
+        fn in_flight_count(&self) -> u64 {
+            EdgeRun::in_flight_count(self)
+        }
+        fn approx_heap_bytes(&self) -> usize {
+            EdgeRun::approx_heap_bytes(self)
+        }
+        fn energy(&self) -> &energy::EnergyLedger {
+            EdgeRun::energy(self)
+        }
+        fn metrics_csv(&self) -> String {
+            EdgeRun::metrics_csv(self)
+        }
+        fn metrics(&self) -> Vec<Metric> {
+            let s = self.summary();
+            let ms = |v: f64| v * 1e6;
+            vec![
+                Metric::new(
+                    "Tasks completed",
+                    s.completed as f64,
+                    Unit::Count,
+                    Better::Higher,
+                ),
+                Metric::new(
+                    "Tasks dropped",
+                    s.dropped_total() as f64,
+                    Unit::Count,
+                    Better::Lower,
+                ),
+                Metric::new(
+                    "Deadline miss rate",
+                    s.miss_rate,
+                    Unit::Fraction,
+                    Better::Lower,
+                ),
+                Metric::new(
+                    "Mean latency",
+                    ms(s.mean_ms),
+                    Unit::Nanoseconds,
+                    Better::Lower,
+                ),
+                Metric::new(
+                    "p95 latency",
+                    ms(s.p95_ms),
+                    Unit::Nanoseconds,
+                    Better::Lower,
+                ),
+                Metric::new(
+                    "Cold starts",
+                    s.cold_starts as f64,
+                    Unit::Count,
+                    Better::Lower,
+                ),
+                Metric::new("Energy", s.energy.total().0, Unit::Joules, Better::Lower),
+            ]
+        }
+        fn approx_copy_bytes(&self) -> usize {
+            let log = EdgeRun::trace_log(self);
+            EdgeRun::approx_heap_bytes(self) - log.map_or(0, |l| l.heap_bytes())
+                + log.map_or(0, |l| l.unshared_bytes())
+        }
+        fn trace_log(&self) -> Option<&sim::TraceLog> {
+            EdgeRun::trace_log(self)
+        }
+        fn act_now(&mut self, _kind: ActionKind) -> Result<(), ScenarioError> {
+            Err(ScenarioError {
+                problems: vec![crate::scenario::Problem {
+                    field: "actions".into(),
+                    message: "the edge lab records no actions".into(),
+                }],
+            })
+        }
+        /// The layout's own positions (metres east and north; the city map for Melbourne), with
+        /// north up.
+        fn positions(&self) -> Option<Vec<(f64, f64)>> {
+            Some(
+                EdgeRun::positions(self)
+                    .iter()
+                    .map(|p| (p.x_m, -p.y_m))
+                    .collect(),
+            )
+        }
+    }
+}

@@ -19,6 +19,8 @@
 //!   consolidation experiment's seeded workload.
 //! - [`edge_lab`] and [`edge_run`]: the edge–cloud continuum lab's parameters and presets, its
 //!   live run (curves, servers and devices for drawing) and the compare mode.
+//! - [`lab_run`]: [`LabRun`], what every lab's live run offers the page (node looks, metrics,
+//!   faults, trace log, energy, curves), implemented beside each run; [`export`]: curves as CSV.
 //! - [`series`]: curves sampled at fixed simulated-time intervals in bounded memory.
 //!
 //! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
@@ -31,8 +33,10 @@ pub mod edge_lab;
 pub mod edge_run;
 pub mod energy_lab;
 pub mod energy_ledger;
+pub mod export;
 pub mod file;
 pub mod fork;
+pub mod lab_run;
 pub mod link;
 pub mod scenario;
 pub mod series;
@@ -40,4 +44,5 @@ pub mod series;
 pub use broadcast_run::{BroadcastRun, Report, run};
 pub use crdt_run::{CrdtReport, CrdtRun, run_crdt};
 pub use edge_run::{EdgeReport, EdgeRun, run_edge};
+pub use lab_run::LabRun;
 pub use scenario::{Scenario, default_scenario};

@@ -5,16 +5,16 @@
 use super::LabContext;
 use crate::kit::compare::{ChangeKind, differences};
 use crate::kit::format;
-use crate::kit::live::LiveRun;
 use leptos::prelude::*;
+use scenario::LabRun;
 
 /// Whether the lab is comparing a fork (tracking `version`).
-fn comparing<R: LiveRun + 'static>(lab: LabContext<R>) -> bool {
+fn comparing<R: LabRun + 'static>(lab: LabContext<R>) -> bool {
     lab.read(|s| s.comparison().is_some())
 }
 
 /// "Fork: <change>", the fork view's title.
-fn fork_title<R: LiveRun + 'static>(lab: LabContext<R>) -> String {
+fn fork_title<R: LabRun + 'static>(lab: LabContext<R>) -> String {
     lab.read(|s| {
         s.comparison()
             .map(|c| format!("Fork: {}", c.change.describe()))
@@ -24,7 +24,7 @@ fn fork_title<R: LiveRun + 'static>(lab: LabContext<R>) -> String {
 
 /// The label above the original's view while comparing.
 #[component]
-pub fn OriginalLabel<R: LiveRun + 'static>(
+pub fn OriginalLabel<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
 ) -> impl IntoView {
@@ -38,7 +38,7 @@ pub fn OriginalLabel<R: LiveRun + 'static>(
 /// The fork's live view, beside the original's while comparing (painted by the lab's
 /// animation loop on `lab.fork_canvas`).
 #[component]
-pub fn ForkFigure<R: LiveRun + 'static>(
+pub fn ForkFigure<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
 ) -> impl IntoView {
@@ -95,7 +95,7 @@ pub fn ForkFigure<R: LiveRun + 'static>(
 
 /// Fork here with one change; while comparing, the difference table and the way back.
 #[component]
-pub fn ForkPanel<R: LiveRun + 'static>(
+pub fn ForkPanel<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
 ) -> impl IntoView {

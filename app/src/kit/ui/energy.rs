@@ -4,13 +4,13 @@
 
 use super::LabContext;
 use crate::kit::format;
-use crate::kit::live::LiveRun;
 use energy::coefficients::GRIDS;
 use leptos::prelude::*;
+use scenario::LabRun;
 
 /// The energy panel.
 #[component]
-pub fn EnergyPanel<R: LiveRun + 'static>(
+pub fn EnergyPanel<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
 ) -> impl IntoView {

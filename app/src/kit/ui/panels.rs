@@ -3,9 +3,9 @@
 
 use super::LabContext;
 use crate::kit::format;
-use crate::kit::live::LiveRun;
 use crate::kit::share;
 use leptos::prelude::*;
+use scenario::LabRun;
 use sim::RestartMode;
 use wasm_bindgen_futures::JsFuture;
 
@@ -35,7 +35,7 @@ pub fn BrokenLinkAlert(
 /// Crash or restart the selected node (keeping or losing its state), split the network in
 /// halves, heal it: the fault buttons every lab with nodes shares. Goes inside a `.button-row`.
 #[component]
-pub fn FaultButtons<R: LiveRun + 'static>(
+pub fn FaultButtons<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
     /// How the lab names a node (`n3`, `r3`, …).
@@ -89,7 +89,7 @@ pub fn FaultButtons<R: LiveRun + 'static>(
 /// Share: the link to this scenario (and, optionally, this moment), copied and shown (any
 /// lab's).
 #[component]
-pub fn SharePanel<R: LiveRun + 'static>(
+pub fn SharePanel<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
 ) -> impl IntoView {

@@ -8,11 +8,11 @@
 //! events after the cursor faded, until the run has caught up or the scenario changed.
 
 use super::LabContext;
-use crate::kit::live::LiveRun;
 use crate::kit::spacetime::{
     self, Axis, Diagram, DrawnEvent, Glyph, LANE_GAP, LEFT, RIGHT, WIDTH, clock_text,
 };
 use leptos::prelude::*;
+use scenario::LabRun;
 use sim::TraceLog;
 
 /// What the panel shows about the chosen event.
@@ -39,7 +39,7 @@ fn shown(live: &TraceLog, pinned: Option<&TraceLog>) -> TraceLog {
 
 /// The space-time diagram panel.
 #[component]
-pub fn SpaceTime<R: LiveRun + 'static>(
+pub fn SpaceTime<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
 ) -> impl IntoView {

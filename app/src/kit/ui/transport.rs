@@ -2,15 +2,15 @@
 
 use super::{LabContext, clock_text, mode_word};
 use crate::kit::format;
-use crate::kit::live::LiveRun;
 use crate::kit::pacing::{self, STOPS};
 use crate::kit::session::Mode;
 use leptos::html;
 use leptos::prelude::*;
+use scenario::LabRun;
 
 /// The transport bar above the live view (any lab's).
 #[component]
-pub fn Transport<R: LiveRun + 'static>(
+pub fn Transport<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
     /// The shortcuts dialog, opened by the `?` button.
