@@ -75,8 +75,9 @@ test('from the home page to the lab: the default preset converges, add wins', as
   assert.equal(await rows.count(), 3);
   for (let i = 0; i < 3; i += 1) assert.doesNotMatch(await rows.nth(i).innerText(), /not yet/);
   assert.match(await page.locator('.explainer').innerText(), /add wins/i);
-  // The energy ledger: five replicas idling 4 s at 3.8 W are 76 J, plus their messages.
-  assert.match(await page.locator('#lab-energy-total').innerText(), /^76(\.\d+)? J$/);
+  // The energy ledger: five replicas idling 4 s at 3.8 W are 76 J, their network lines 4 s at
+  // 4.5 W each are 90 J (Malmodin 2020's fixed line power), plus their messages' bits (nJ).
+  assert.match(await page.locator('#lab-energy-total').innerText(), /^166(\.\d+)? J$/);
   const world = await page.locator('#lab-energy-carbon').innerText();
   await page.getByLabel('Electricity grid').selectOption({ index: 0 });
   const norway = await page.locator('#lab-energy-carbon').innerText();
