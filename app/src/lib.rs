@@ -35,9 +35,8 @@ fn page(route: &Route) -> AnyView {
         Route::Home => view! { <pages::HomePage /> }.into_any(),
         Route::About => view! { <pages::AboutPage /> }.into_any(),
         Route::Lab(lab) => view! { <labs::LabShell page=*lab /> }.into_any(),
-        Route::Shared(fragment) => {
-            let lab = router::shared_lab(fragment);
-            view! { <labs::LabShell page=lab shared=fragment.clone() /> }.into_any()
+        Route::Shared { fragment, lab } => {
+            view! { <labs::LabShell page=*lab shared=fragment.clone() /> }.into_any()
         }
         Route::NotFound(hash) => view! { <pages::NotFoundPage hash=hash.clone() /> }.into_any(),
     }

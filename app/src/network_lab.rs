@@ -8,3 +8,6 @@ pub mod explain;
 pub mod inspector;
 pub mod panels;
 pub mod ui;
+
+/// The kit's lab context around a network-lab session: what every component of this lab reads.
+pub type NetworkContext = crate::kit::ui::LabContext<scenario::BroadcastRun>;

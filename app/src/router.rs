@@ -17,8 +17,13 @@ pub enum Route {
     /// `#/lab/<route>`: a lab's page.
     Lab(&'static LabPage),
     /// `#s=<version>.<payload>[&t=<ns>]`: a share link (the fragment, without `#`), opened in
-    /// the lab its scenario names.
-    Shared(String),
+    /// `lab`, the lab its scenario names (found once, when the route is parsed).
+    Shared {
+        /// The fragment, without `#`.
+        fragment: String,
+        /// The lab it opens in (see [`shared_lab`]).
+        lab: &'static LabPage,
+    },
     /// Any other fragment, kept so the page can say what was not found.
     NotFound(String),
 }
@@ -28,9 +33,8 @@ impl PartialEq for Route {
         match (self, other) {
             (Route::Home, Route::Home) | (Route::About, Route::About) => true,
             (Route::Lab(a), Route::Lab(b)) => a.info.route == b.info.route,
-            (Route::Shared(a), Route::Shared(b)) | (Route::NotFound(a), Route::NotFound(b)) => {
-                a == b
-            }
+            (Route::Shared { fragment: a, .. }, Route::Shared { fragment: b, .. })
+            | (Route::NotFound(a), Route::NotFound(b)) => a == b,
             _ => false,
         }
     }
@@ -44,29 +48,23 @@ impl std::fmt::Debug for Route {
             Route::Home => write!(f, "Home"),
             Route::About => write!(f, "About"),
             Route::Lab(page) => write!(f, "Lab({})", page.info.route),
-            Route::Shared(fragment) => write!(f, "Shared({fragment:?})"),
+            Route::Shared { fragment, lab } => {
+                write!(f, "Shared({fragment:?} in {})", lab.info.route)
+            }
             Route::NotFound(path) => write!(f, "NotFound({path:?})"),
         }
     }
 }
 
 impl Route {
-    /// The page of the lab whose route is `route` (`"crdt"`).
-    ///
-    /// # Panics
-    /// If no lab has that route: only for routes the code names itself.
-    pub fn lab(route: &str) -> Route {
-        match labs::page(route) {
-            Some(page) => Route::Lab(page),
-            None => panic!("no lab has the route {route:?}"),
-        }
-    }
-
     /// Parses `location.hash` (with or without the leading `#`); a trailing `/` is ignored.
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.strip_prefix('#').unwrap_or(hash);
         if path.starts_with("s=") {
-            return Route::Shared(path.to_owned());
+            return Route::Shared {
+                fragment: path.to_owned(),
+                lab: shared_lab(path),
+            };
         }
         let trimmed = path.trim_end_matches('/');
         match trimmed {
@@ -85,7 +83,7 @@ impl Route {
             Route::Home => "#/".to_owned(),
             Route::About => "#/about".to_owned(),
             Route::Lab(page) => format!("#/lab/{}", page.info.route),
-            Route::Shared(fragment) => format!("#{fragment}"),
+            Route::Shared { fragment, .. } => format!("#{fragment}"),
             Route::NotFound(path) => format!("#{path}"),
         }
     }
@@ -93,8 +91,7 @@ impl Route {
     /// The lab this route shows, if any: a lab's page, or the lab a share link opens in.
     pub fn lab_page(&self) -> Option<&'static LabPage> {
         match self {
-            Route::Lab(page) => Some(page),
-            Route::Shared(fragment) => Some(shared_lab(fragment)),
+            Route::Lab(page) | Route::Shared { lab: page, .. } => Some(page),
             _ => None,
         }
     }
@@ -104,7 +101,7 @@ impl Route {
         match self {
             Route::Home => "Continuum".to_owned(),
             Route::About => "About · Continuum".to_owned(),
-            Route::Lab(_) | Route::Shared(_) => match self.lab_page() {
+            Route::Lab(_) | Route::Shared { .. } => match self.lab_page() {
                 Some(page) => format!("{} lab · Continuum", page.info.title),
                 None => "Continuum".to_owned(),
             },
@@ -146,6 +143,18 @@ mod tests {
         shared_lab(fragment).info.route
     }
 
+    /// The page of the lab whose route is `route` (`"crdt"`).
+    fn lab(route: &str) -> Route {
+        Route::Lab(labs::page(route).unwrap_or_else(|| panic!("no lab has the route {route:?}")))
+    }
+
+    fn shared(fragment: &str) -> Route {
+        Route::Shared {
+            fragment: fragment.to_owned(),
+            lab: shared_lab(fragment),
+        }
+    }
+
     #[test]
     fn empty_and_root_fragments_are_home() {
         for hash in ["", "#", "#/", "/"] {
@@ -159,14 +168,8 @@ mod tests {
         assert_eq!(Route::from_hash("#/about/"), Route::About);
         for page in labs::pages() {
             let route = page.info.route;
-            assert_eq!(
-                Route::from_hash(&format!("#/lab/{route}")),
-                Route::lab(route)
-            );
-            assert_eq!(
-                Route::from_hash(&format!("#/lab/{route}/")),
-                Route::lab(route)
-            );
+            assert_eq!(Route::from_hash(&format!("#/lab/{route}")), lab(route));
+            assert_eq!(Route::from_hash(&format!("#/lab/{route}/")), lab(route));
         }
         assert_eq!(
             Route::from_hash("#/lab/nowhere"),
@@ -205,11 +208,8 @@ mod tests {
 
     #[test]
     fn share_links_are_routed_with_their_fragment() {
-        assert_eq!(
-            Route::from_hash("#s=1.abc&t=5"),
-            Route::Shared("s=1.abc&t=5".to_owned())
-        );
-        assert_eq!(Route::from_hash("s=1."), Route::Shared("s=1.".to_owned()));
+        assert_eq!(Route::from_hash("#s=1.abc&t=5"), shared("s=1.abc&t=5"));
+        assert_eq!(Route::from_hash("s=1."), shared("s=1."));
     }
 
     #[test]
@@ -224,7 +224,7 @@ mod tests {
             "Energy & sustainability lab · Continuum"
         );
         assert_eq!(
-            Route::lab("edge").document_title(),
+            lab("edge").document_title(),
             "Edge–cloud continuum lab · Continuum"
         );
     }
@@ -234,7 +234,7 @@ mod tests {
         let mut routes = vec![
             Route::Home,
             Route::About,
-            Route::Shared("s=1.x".into()),
+            shared("s=1.x"),
             Route::NotFound("/x".into()),
         ];
         routes.extend(labs::pages().iter().map(Route::Lab));

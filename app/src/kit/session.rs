@@ -396,7 +396,7 @@ impl<R: LabRun> Session<R> {
             fork.run = run;
         }
         fork.pause();
-        let mirrored = scenario::lab_run::actions_of(self.run.scenario()).len();
+        let mirrored = self.run.scenario().lab.actions().len();
         let how = if change.replays_from_zero() {
             format!(
                 "The fork replays from 0 ms with {}: the kernel fixes that when it builds the run.",
@@ -435,7 +435,7 @@ impl<R: LabRun> Session<R> {
         let Some(c) = self.compare.as_mut() else {
             return Ok(());
         };
-        let actions = scenario::lab_run::actions_of(self.run.scenario());
+        let actions = self.run.scenario().lab.actions();
         if actions.len() <= c.mirrored {
             return Ok(());
         }
@@ -844,14 +844,14 @@ mod tests {
         s.select(Some(NodeId(0)));
         s.broadcast_from_selected().unwrap();
         s.mirror_actions().unwrap();
-        let fork_actions = scenario::lab_run::actions_of(s.comparison().unwrap().fork().scenario());
+        let fork_actions = s.comparison().unwrap().fork().scenario().lab.actions();
         assert_eq!(
             fork_actions.last().map(|a| a.at),
             Some(SimTime::from_millis(100))
         );
         assert_eq!(
             fork_actions.len(),
-            scenario::lab_run::actions_of(s.scenario()).len() + 1,
+            s.scenario().lab.actions().len() + 1,
             "the original's actions and the crash"
         );
         s.run_to_end();

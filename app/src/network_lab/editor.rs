@@ -1,9 +1,7 @@
 //! The scenario editor: presets and every parameter, with each problem shown next to its field.
 //! Apply rebuilds the run; an invalid form keeps the previous run.
 
-use scenario::BroadcastRun;
-
-type LabContext = crate::kit::ui::LabContext<BroadcastRun>;
+use super::NetworkContext;
 use crate::kit::form::{
     ActionChoice, ActionRow, FieldProblem, Form, LatencyChoice, ProtocolChoice, TopologyChoice,
     limits, map_problems,
@@ -44,7 +42,7 @@ fn error_id(key: &str) -> String {
 /// Presets, then the editable scenario.
 #[component]
 pub fn Editor() -> impl IntoView {
-    let lab = expect_context::<LabContext>();
+    let lab = expect_context::<NetworkContext>();
     let presets = StoredValue::new_local(broadcast_presets());
     let initial = lab
         .session

@@ -1,8 +1,6 @@
 //! The inspector: everything about the selected node.
 
-use scenario::BroadcastRun;
-
-type LabContext = crate::kit::ui::LabContext<BroadcastRun>;
+use super::NetworkContext;
 use crate::kit::format;
 use leptos::prelude::*;
 use sim::{Node, NodeId};
@@ -13,7 +11,7 @@ const NEIGHBOURS_SHOWN: usize = 24;
 /// The selected node's state, clock, neighbours, traffic and when it learned each update.
 #[component]
 pub fn Inspector() -> impl IntoView {
-    let lab = expect_context::<LabContext>();
+    let lab = expect_context::<NetworkContext>();
     let nodes = move || lab.read(|s| s.run().sim().node_count());
     let on_pick = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);

@@ -4,9 +4,8 @@
 use crate::kit::format;
 use crate::kit::ui::panels::FaultButtons;
 use leptos::prelude::*;
-use scenario::BroadcastRun;
 
-type Lab = crate::kit::ui::LabContext<BroadcastRun>;
+use super::NetworkContext as Lab;
 
 /// Buttons that act at the current moment; what they do is recorded into the scenario.
 #[component]

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use scenario::{BroadcastRun, LabRun};
 use sim::NodeId;
 
-type Lab = LabContext<BroadcastRun>;
+use super::NetworkContext as Lab;
 
 /// The whole lab: controls, the live view, plots, inspector, explainer and share.
 #[component]

@@ -116,14 +116,6 @@ fn link_of(lab: &mut Lab) -> Option<&mut LinkParams> {
     }
 }
 
-fn actions_of(lab: &mut Lab) -> Option<&mut Vec<Action>> {
-    match lab {
-        Lab::Broadcast(b) => Some(&mut b.actions),
-        Lab::Crdt(c) => Some(&mut c.actions),
-        Lab::Energy(_) | Lab::Edge(_) => None,
-    }
-}
-
 /// The scenario of a fork of `original` at `at` with `change` (see the module's documentation
 /// for how the change reaches the fork moment). Errors when the change does not fit the lab,
 /// changes nothing, or makes the scenario invalid (every problem listed).
@@ -161,12 +153,14 @@ pub fn fork(original: &Scenario, at: SimTime, change: &Change) -> Result<Scenari
                 .keep_alive = *d;
         }
         (Change::KeepAlive(_), _) => return Err(wrong("serverless keep-alive")),
-        (Change::Fault(f), lab) => actions_of(lab)
-            .ok_or_else(|| wrong("network"))?
-            .push(Action {
-                at,
-                kind: ActionKind::Fault(f.clone()),
-            }),
+        (Change::Fault(f), lab) => {
+            lab.actions_mut()
+                .ok_or_else(|| wrong("network"))?
+                .push(Action {
+                    at,
+                    kind: ActionKind::Fault(f.clone()),
+                })
+        }
     }
     if forked == *original {
         return Err(problem(

@@ -6,7 +6,7 @@
 //! tested natively.
 
 use crate::Scenario;
-use crate::scenario::{Action, ActionKind, Lab, ScenarioError, TopologyKind};
+use crate::scenario::{ActionKind, ScenarioError, TopologyKind};
 use sim::{Fault, InFlight, NodeId, RunBudget, RunOutcome, SimTime, Topology};
 
 /// The speed a session starts at unless its lab says otherwise: 0.05 × real time, slow enough to
@@ -79,15 +79,6 @@ pub trait LabRun: Sized + Clone {
     /// Records and schedules an action at the current moment (what a fork repeats of the
     /// original's actions while they are compared).
     fn act_now(&mut self, kind: ActionKind) -> Result<(), ScenarioError>;
-}
-
-/// The action log of a scenario (empty for a lab without one).
-pub fn actions_of(scenario: &Scenario) -> &[Action] {
-    match &scenario.lab {
-        Lab::Broadcast(b) => &b.actions,
-        Lab::Crdt(c) => &c.actions,
-        Lab::Energy(_) | Lab::Edge(_) => &[],
-    }
 }
 
 /// The message totals and energy every lab's run is compared on.

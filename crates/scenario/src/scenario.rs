@@ -63,6 +63,24 @@ impl Lab {
         }
     }
 
+    /// The action log (empty for a lab that records none).
+    pub fn actions(&self) -> &[Action] {
+        match self {
+            Lab::Broadcast(b) => &b.actions,
+            Lab::Crdt(c) => &c.actions,
+            Lab::Energy(_) | Lab::Edge(_) => &[],
+        }
+    }
+
+    /// The action log to append to, for a lab that records actions.
+    pub fn actions_mut(&mut self) -> Option<&mut Vec<Action>> {
+        match self {
+            Lab::Broadcast(b) => Some(&mut b.actions),
+            Lab::Crdt(c) => Some(&mut c.actions),
+            Lab::Energy(_) | Lab::Edge(_) => None,
+        }
+    }
+
     /// The lab's row in the table of labs (title, part of the course, what it teaches).
     pub fn info(&self) -> &'static crate::catalogue::LabInfo {
         // Every variant's route has a row (tested in `catalogue`).
