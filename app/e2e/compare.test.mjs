@@ -216,7 +216,7 @@ async function assertPlotFiles(page, figure, stem) {
   const png = await download(page, figure, 'Download PNG');
   assert.equal(png.name, `${stem}.png`);
   assert.ok(png.bytes.subarray(0, 8).equals(PNG_SIGNATURE), 'a PNG signature');
-  assert.ok(png.bytes.length > 1_000, 'a PNG with pixels');
+  assert.ok(png.bytes.length > 1_000, `a PNG with pixels (${stem}: ${png.bytes.length} bytes)`);
   const svg = await download(page, figure, 'Download SVG');
   assert.equal(svg.name, `${stem}.svg`);
   const text = svg.bytes.toString('utf8');

@@ -178,9 +178,15 @@ export function watchPage(page, origin) {
   };
 }
 
-/** Waits until the app shows a `<main>` heading with `text`. */
+/**
+ * Waits until the app shows a `<main>` heading with `text` and, on a lab page, until the lab's
+ * own code has arrived (its module is loaded on demand; "Loading the lab…" shows meanwhile) and
+ * its first frame is painted.
+ */
 export async function waitForHeading(page, text, timeout = 15_000) {
   await page.locator('main h1', { hasText: text }).waitFor({ state: 'visible', timeout });
+  await page.locator('main .lab-loading').waitFor({ state: 'detached', timeout });
+  await frameRoundTrip(page);
 }
 
 let axeSource;

@@ -49,6 +49,36 @@ test('home page loads from a sub-path, with the wasm served as application/wasm'
   watch.assertClean();
 });
 
+test("each lab's code is downloaded when its route first opens, and only once", async () => {
+  const { page, watch } = await site.open();
+  const wasmFiles = () =>
+    watch.requests.filter((url) => url.endsWith('.wasm')).map((url) => url.slice(url.lastIndexOf('/') + 1));
+  await page.goto(site.url);
+  await waitForHeading(page, 'Continuum');
+  assert.deepEqual(
+    wasmFiles().map((file) => file.replace(/-[0-9a-f]+_bg/, '_bg')),
+    ['app_bg.wasm'],
+    'the home page loads the shell only',
+  );
+
+  await openLabFromMenu(page, 'Energy & sustainability');
+  await waitForHeading(page, 'Energy');
+  const afterEnergy = wasmFiles();
+  assert.ok(afterEnergy.some((file) => file.startsWith('split_energy_page_')), `${afterEnergy}`);
+  for (const other of ['network', 'crdt', 'edge']) {
+    assert.ok(!afterEnergy.some((file) => file.startsWith(`split_${other}_page_`)), `no ${other} lab: ${afterEnergy}`);
+  }
+
+  await openLabFromMenu(page, 'Network & broadcast');
+  await waitForHeading(page, 'Network & broadcast');
+  assert.ok(wasmFiles().some((file) => file.startsWith('split_network_page_')));
+  const before = wasmFiles().length;
+  await openLabFromMenu(page, 'Energy & sustainability');
+  await waitForHeading(page, 'Energy');
+  assert.equal(wasmFiles().length, before, 'a lab opened before is not downloaded again');
+  watch.assertClean();
+});
+
 test('header navigation, back and forward, and reload on a route', async () => {
   const { page, watch } = await site.open();
   await page.goto(site.url);

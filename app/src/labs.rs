@@ -19,9 +19,13 @@ pub struct LabPage {
     pub card: &'static str,
     /// The introduction under the page's title.
     pub intro: &'static str,
-    /// The lab's body, opening a share-link fragment (`s=…`, without `#`) when given one.
-    pub body: fn(Option<String>) -> AnyView,
+    /// The lab's body, opening a share-link fragment (`s=…`, without `#`) when given one. It is
+    /// a future because a lab's code is loaded on demand (see `network_lab::network_page`).
+    pub body: fn(Option<String>) -> LabBody,
 }
+
+/// A lab's body being loaded: its code arrives the first time its route opens.
+pub type LabBody = std::pin::Pin<Box<dyn std::future::Future<Output = AnyView> + Send>>;
 
 /// Every lab page, in the catalogue's order.
 pub fn pages() -> &'static [LabPage] {
@@ -58,9 +62,7 @@ static PAGES: std::sync::LazyLock<[LabPage; 4]> = std::sync::LazyLock::new(|| {
             intro: "How does a message reach every node? Compare flooding, gossip and tree \
                     broadcast on different topologies, and see what latency, loss and partitions \
                     do to delivery time and to the number of messages sent.",
-            body: |shared| {
-                view! { <crate::network_lab::ui::NetworkLab shared=shared /> }.into_any()
-            },
+            body: |shared| Box::pin(crate::network_lab::network_page(shared)),
         },
         LabPage {
             info: info("crdt"),
@@ -75,7 +77,7 @@ static PAGES: std::sync::LazyLock<[LabPage; 4]> = std::sync::LazyLock::new(|| {
                     while the network delays, loses and partitions their messages. Watch them \
                     diverge and converge without coordination, look inside each replica at the \
                     metadata that makes it possible, and compare what each way of syncing costs.",
-            body: |shared| view! { <crate::crdt_lab::ui::CrdtLab shared=shared /> }.into_any(),
+            body: |shared| Box::pin(crate::crdt_lab::crdt_page(shared)),
         },
         LabPage {
             info: info("edge"),
@@ -91,7 +93,7 @@ static PAGES: std::sync::LazyLock<[LabPage; 4]> = std::sync::LazyLock::new(|| {
                     the cloud? Devices send tasks with deadlines; a placement policy decides where \
                     each one runs. Watch queues build, compare the nine policies on the same \
                     workload, and weigh latency, deadline misses, energy and cost.",
-            body: |shared| view! { <crate::edge_lab::ui::EdgeLab shared=shared /> }.into_any(),
+            body: |shared| Box::pin(crate::edge_lab::edge_page(shared)),
         },
         LabPage {
             info: info("energy"),
@@ -106,7 +108,7 @@ static PAGES: std::sync::LazyLock<[LabPage; 4]> = std::sync::LazyLock::new(|| {
                     Work out the energy of a video with every step shown, see how a server's \
                     power follows its load and what lowering the clock frequency saves, and \
                     watch virtual machines packed onto fewer hosts while idle hosts switch off.",
-            body: |shared| view! { <crate::energy_lab::ui::EnergyLab shared=shared /> }.into_any(),
+            body: |shared| Box::pin(crate::energy_lab::energy_page(shared)),
         },
     ]
 });
@@ -126,7 +128,9 @@ pub fn LabShell(
                 <h1>{page.info.title}</h1>
                 <p>{page.intro}</p>
             </header>
-            {(page.body)(shared)}
+            <Suspense fallback=|| {
+                view! { <p class="lab-loading" role="status">"Loading the lab…"</p> }
+            }>{Suspend::new((page.body)(shared))}</Suspense>
         </div>
     }
 }

@@ -10,6 +10,7 @@ mod dist;
 mod serve;
 mod setup;
 mod shell;
+mod split;
 mod test;
 
 use std::process::ExitCode;
