@@ -3,8 +3,8 @@
 //! presets.
 
 use crate::scenario::{
-    Action, ActionKind, Lab, MAX_DURATION, Preset, Scenario, TopologyKind, node_in_range,
-    validate_actions, validate_network,
+    Action, ActionKind, Lab, MAX_DURATION, Preset, Scenario, ScenarioError, TopologyKind,
+    node_in_range, validate_actions, validate_network,
 };
 use crdt::SyncMode;
 use serde::{Deserialize, Serialize};
@@ -294,6 +294,110 @@ pub struct CrdtScenario {
     pub sync: SyncMode,
     /// Updates and faults, in the order they were made.
     pub actions: Vec<Action>,
+}
+
+impl crate::lab_scenario::LabScenario for CrdtScenario {
+    fn route(&self) -> &'static str {
+        "crdt"
+    }
+
+    fn add_problems(
+        &self,
+        seed: u64,
+        duration: SimDuration,
+        problem: &mut dyn FnMut(&str, String),
+    ) {
+        self.validate(seed, duration, &mut |field: &str, message: String| {
+            problem(field, message)
+        });
+    }
+
+    fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    fn actions_mut(&mut self) -> Option<&mut Vec<Action>> {
+        Some(&mut self.actions)
+    }
+
+    fn link(&self) -> Option<&LinkParams> {
+        Some(&self.link)
+    }
+
+    fn link_mut(&mut self) -> Option<&mut LinkParams> {
+        Some(&mut self.link)
+    }
+
+    fn network_nodes(&self) -> u32 {
+        self.replicas
+    }
+
+    fn fork_menu(&self) -> Vec<crate::fork::ChangeKind> {
+        std::iter::once(crate::fork::ChangeKind::SyncMode)
+            .chain(crate::fork::NETWORK_CHANGES)
+            .collect()
+    }
+
+    fn suggest(&self, kind: crate::fork::ChangeKind) -> Option<String> {
+        use crate::fork::ChangeKind;
+        let (interval, fanout) = sync_interval_and_fanout(&self.sync);
+        match kind {
+            ChangeKind::SyncMode => Some(
+                match self.sync {
+                    SyncMode::Delta { .. } => "state",
+                    _ => "delta",
+                }
+                .to_owned(),
+            ),
+            ChangeKind::Fanout => Some((fanout + 1).to_string()),
+            ChangeKind::Interval => Some(crate::fork::millis_text(SimDuration(2 * interval.0))),
+            _ => None,
+        }
+    }
+
+    fn lab_change(
+        &self,
+        kind: crate::fork::ChangeKind,
+        value: &str,
+    ) -> Option<Result<crate::fork::Change, String>> {
+        use crate::fork::{Change, ChangeKind, SYNC_CHOICES};
+        let (interval, fanout) = sync_interval_and_fanout(&self.sync);
+        Some(match kind {
+            ChangeKind::SyncMode => SYNC_CHOICES
+                .iter()
+                .position(|(v, _)| *v == value)
+                .map(|i| Change::Sync(all_modes(interval, fanout)[i]))
+                .ok_or_else(|| "Pick a sync mode from the list.".to_owned()),
+            ChangeKind::Fanout => crate::scenario::fanout_change(value)
+                .map(|fanout| Change::Sync(with_interval_and_fanout(&self.sync, interval, fanout))),
+            ChangeKind::Interval => {
+                crate::fork::non_negative(value, "the interval in milliseconds").map(|ms| {
+                    let interval = crate::fork::millis(ms);
+                    Change::Sync(with_interval_and_fanout(&self.sync, interval, fanout))
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    fn apply(&mut self, change: &crate::fork::Change) -> Option<Result<(), ScenarioError>> {
+        match change {
+            crate::fork::Change::Sync(mode) => {
+                self.sync = *mode;
+                Some(Ok(()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The same sync mode with another interval and fanout.
+fn with_interval_and_fanout(mode: &SyncMode, interval: SimDuration, fanout: u32) -> SyncMode {
+    match mode {
+        SyncMode::State { .. } => SyncMode::State { interval, fanout },
+        SyncMode::Op { .. } => SyncMode::Op { interval, fanout },
+        SyncMode::Delta { .. } => SyncMode::Delta { interval, fanout },
+    }
 }
 
 /// The interval and fanout of a sync mode.

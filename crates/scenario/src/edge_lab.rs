@@ -1,6 +1,7 @@
 //! The edge–cloud continuum lab's parameters ([`EdgeScenario`], which is `edge::EdgeConfig`),
 //! their validation and presets.
 
+use crate::fork::{Change, ChangeKind};
 use crate::scenario::{Lab, Preset, Scenario};
 use edge::layout::{MELBOURNE_USERS, TopologyPreset};
 use edge::{AppSpec, Autoscaler, EdgeConfig, Links, Policy, Runtime, ServerlessConfig};
@@ -187,4 +188,96 @@ pub fn edge_of(scenario: &Scenario) -> Option<&EdgeScenario> {
         Lab::Edge(e) => Some(e),
         _ => None,
     }
+}
+impl crate::lab_scenario::LabScenario for EdgeScenario {
+    fn route(&self) -> &'static str {
+        "edge"
+    }
+
+    fn add_problems(
+        &self,
+        _seed: u64,
+        _duration: SimDuration,
+        problem: &mut dyn FnMut(&str, String),
+    ) {
+        validate(self, &mut |field: &str, message: String| {
+            problem(field, message)
+        });
+    }
+
+    /// The edge run has no network faults or link parameters to change: its forks change where
+    /// tasks run, how long serverless instances stay warm, or the random draws.
+    fn fork_menu(&self) -> Vec<ChangeKind> {
+        if self.serverless.is_some() {
+            vec![ChangeKind::Policy, ChangeKind::KeepAlive, ChangeKind::Seed]
+        } else {
+            vec![ChangeKind::Policy, ChangeKind::Seed]
+        }
+    }
+
+    fn suggest(&self, kind: ChangeKind) -> Option<String> {
+        match kind {
+            ChangeKind::Policy => Some(
+                match self.policy {
+                    Policy::NearestEdge => "deadline-aware",
+                    _ => "nearest-edge",
+                }
+                .to_owned(),
+            ),
+            // Ten times as long: enough to bridge the gaps between sparse requests.
+            ChangeKind::KeepAlive => Some(self.serverless.as_ref().map_or_else(
+                || "60".to_owned(),
+                |s| crate::fork::trim_to(s.keep_alive.0 as f64 * 10.0 / 1e9, 3),
+            )),
+            _ => None,
+        }
+    }
+
+    fn lab_change(&self, kind: ChangeKind, value: &str) -> Option<Result<Change, String>> {
+        Some(match kind {
+            ChangeKind::Policy => Policy::from_key(value)
+                .map(Change::Policy)
+                .ok_or_else(|| "Pick a placement policy from the list.".to_owned()),
+            ChangeKind::KeepAlive => keep_alive(value).map(Change::KeepAlive),
+            _ => return None,
+        })
+    }
+
+    fn apply(&mut self, change: &Change) -> Option<Result<(), crate::scenario::ScenarioError>> {
+        match change {
+            Change::Policy(policy) => {
+                self.policy = *policy;
+                Some(Ok(()))
+            }
+            Change::KeepAlive(d) => Some(match self.serverless.as_mut() {
+                Some(serverless) => {
+                    serverless.keep_alive = *d;
+                    Ok(())
+                }
+                None => Err(crate::fork::problem(
+                    "change",
+                    "this run places tasks on servers, not serverless functions, so it has no \
+                     keep-alive; switch the execution to serverless first",
+                )),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A keep-alive typed in seconds (never negative, at most a year).
+fn keep_alive(value: &str) -> Result<SimDuration, String> {
+    let seconds: f64 = value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| "The keep-alive must be a number, like 2.5.".to_owned())?;
+    if seconds < 0.0 {
+        return Err("The keep-alive cannot be negative.".to_owned());
+    }
+    if seconds > 365.0 * 24.0 * 3600.0 {
+        return Err("The keep-alive is far too long.".to_owned());
+    }
+    Ok(SimDuration((seconds * 1e9).round() as u64))
 }

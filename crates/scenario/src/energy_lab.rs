@@ -441,6 +441,28 @@ pub fn energy_of(scenario: &Scenario) -> Option<&EnergyScenario> {
     }
 }
 
+impl crate::lab_scenario::LabScenario for EnergyScenario {
+    fn route(&self) -> &'static str {
+        "energy"
+    }
+
+    fn add_problems(
+        &self,
+        seed: u64,
+        duration: SimDuration,
+        problem: &mut dyn FnMut(&str, String),
+    ) {
+        self.validate(seed, duration, &mut |field: &str, message: String| {
+            problem(field, message)
+        });
+    }
+
+    /// The energy lab's experiments are not runs on the network: nothing to fork.
+    fn fork_menu(&self) -> Vec<crate::fork::ChangeKind> {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,11 +15,11 @@
 //!   Such a fork replays from time zero with the change and the same action log, and
 //!   [`Change::replays_from_zero`] says so, so the page can tell the learner.
 
-use crate::scenario::{Action, ActionKind, Lab, Problem, Scenario, ScenarioError};
+use crate::scenario::{Action, ActionKind, Problem, Scenario, ScenarioError};
 use crdt::SyncMode;
 use protocols::broadcast::Protocol;
 use serde::{Deserialize, Serialize};
-use sim::{Fault, LatencyModel, LinkParams, SimDuration, SimTime};
+use sim::{Fault, LatencyModel, NodeId, SimDuration, SimTime};
 
 /// The one thing a fork changes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +47,18 @@ impl Change {
     /// when it builds the world), rather than branching at the fork moment (a fault).
     pub fn replays_from_zero(&self) -> bool {
         !matches!(self, Change::Fault(_))
+    }
+
+    /// What the change is about, for a lab that has no such thing (`sync mode`).
+    pub fn what(&self) -> &'static str {
+        match self {
+            Change::Protocol(_) => "broadcast protocol",
+            Change::Sync(_) => "sync mode",
+            Change::Loss(_) | Change::Latency(_) | Change::Fault(_) => "network",
+            Change::Seed(_) => "seed",
+            Change::Policy(_) => "placement policy",
+            Change::KeepAlive(_) => "serverless keep-alive",
+        }
     }
 
     /// A short English description (`loss 30 %`, `crash n3`).
@@ -99,7 +111,8 @@ fn trim(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
-fn problem(field: &str, message: impl Into<String>) -> ScenarioError {
+/// A scenario error with one problem.
+pub(crate) fn problem(field: &str, message: impl Into<String>) -> ScenarioError {
     ScenarioError {
         problems: vec![Problem {
             field: field.into(),
@@ -108,58 +121,35 @@ fn problem(field: &str, message: impl Into<String>) -> ScenarioError {
     }
 }
 
-fn link_of(lab: &mut Lab) -> Option<&mut LinkParams> {
-    match lab {
-        Lab::Broadcast(b) => Some(&mut b.link),
-        Lab::Crdt(c) => Some(&mut c.link),
-        Lab::Energy(_) | Lab::Edge(_) => None,
-    }
-}
-
 /// The scenario of a fork of `original` at `at` with `change` (see the module's documentation
 /// for how the change reaches the fork moment). Errors when the change does not fit the lab,
 /// changes nothing, or makes the scenario invalid (every problem listed).
 pub fn fork(original: &Scenario, at: SimTime, change: &Change) -> Result<Scenario, ScenarioError> {
     let mut forked = original.clone();
-    let lab = forked.lab.route();
+    let lab = forked.lab.as_lab_mut();
+    let route = lab.route();
     let wrong = |what: &str| {
         problem(
             "change",
-            format!("the {lab} lab has no {what} to change; pick another change"),
+            format!("the {route} lab has no {what} to change; pick another change"),
         )
     };
-    match (change, &mut forked.lab) {
-        (Change::Protocol(p), Lab::Broadcast(b)) => b.protocol = *p,
-        (Change::Protocol(_), _) => return Err(wrong("broadcast protocol")),
-        (Change::Sync(m), Lab::Crdt(c)) => c.sync = *m,
-        (Change::Sync(_), _) => return Err(wrong("sync mode")),
-        (Change::Loss(p), lab) => link_of(lab).ok_or_else(|| wrong("network"))?.loss = *p,
-        (Change::Latency(l), lab) => {
-            link_of(lab).ok_or_else(|| wrong("network"))?.latency = l.clone();
-        }
-        (Change::Seed(s), _) => forked.seed = *s,
-        (Change::Policy(p), Lab::Edge(e)) => e.policy = *p,
-        (Change::Policy(_), _) => return Err(wrong("placement policy")),
-        (Change::KeepAlive(d), Lab::Edge(e)) => {
-            e.serverless
-                .as_mut()
-                .ok_or_else(|| {
-                    problem(
-                        "change",
-                        "this run places tasks on servers, not serverless functions, so it has \
-                         no keep-alive; switch the execution to serverless first",
-                    )
-                })?
-                .keep_alive = *d;
-        }
-        (Change::KeepAlive(_), _) => return Err(wrong("serverless keep-alive")),
-        (Change::Fault(f), lab) => {
-            lab.actions_mut()
-                .ok_or_else(|| wrong("network"))?
-                .push(Action {
-                    at,
-                    kind: ActionKind::Fault(f.clone()),
-                })
+    match change {
+        Change::Loss(p) => lab.link_mut().ok_or_else(|| wrong("network"))?.loss = *p,
+        Change::Latency(l) => lab.link_mut().ok_or_else(|| wrong("network"))?.latency = l.clone(),
+        Change::Seed(s) => forked.seed = *s,
+        Change::Fault(f) => lab
+            .actions_mut()
+            .ok_or_else(|| wrong("network"))?
+            .push(Action {
+                at,
+                kind: ActionKind::Fault(f.clone()),
+            }),
+        Change::Protocol(_) | Change::Sync(_) | Change::Policy(_) | Change::KeepAlive(_) => {
+            match lab.apply(change) {
+                Some(applied) => applied?,
+                None => return Err(wrong(change.what())),
+            }
         }
     }
     if forked == *original {
@@ -175,13 +165,284 @@ pub fn fork(original: &Scenario, at: SimTime, change: &Change) -> Result<Scenari
     Ok(forked)
 }
 
+/// What kind of change a learner picks for a fork; with a value typed or chosen, it becomes a
+/// [`Change`]. Which kinds a lab offers, and what its own kinds mean, the lab says
+/// ([`fork_menu`], [`suggest`], [`lab_change`]); the network's kinds (loss, latency, crash,
+/// split) and the seed are the same in every lab.
+///
+/// [`fork_menu`]: crate::lab_scenario::LabScenario::fork_menu
+/// [`suggest`]: crate::lab_scenario::LabScenario::suggest
+/// [`lab_change`]: crate::lab_scenario::LabScenario::lab_change
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Another broadcast protocol (network lab).
+    Protocol,
+    /// Another sync mode (CRDT lab).
+    SyncMode,
+    /// Neighbours contacted per round (gossip, anti-entropy, sync).
+    Fanout,
+    /// Time between rounds (gossip period, sync interval).
+    Interval,
+    /// Message loss on every link.
+    Loss,
+    /// Constant latency on every link.
+    Latency,
+    /// The seed.
+    Seed,
+    /// Crash a node at the fork moment.
+    Crash,
+    /// Split the nodes in halves at the fork moment.
+    Split,
+    /// Another placement policy (edge lab).
+    Policy,
+    /// Another serverless keep-alive window (edge lab, serverless runs).
+    KeepAlive,
+}
+
+/// The kinds of change of a lab on the shared network, after the lab's own kind, in menu order
+/// (the lab answers fanout and interval: they belong to its protocol).
+pub const NETWORK_CHANGES: [ChangeKind; 7] = [
+    ChangeKind::Loss,
+    ChangeKind::Latency,
+    ChangeKind::Fanout,
+    ChangeKind::Interval,
+    ChangeKind::Seed,
+    ChangeKind::Crash,
+    ChangeKind::Split,
+];
+
+/// The protocols a fork can switch to: (menu value, name).
+pub const PROTOCOL_CHOICES: [(&str, &str); 4] = [
+    ("flood", "flooding"),
+    ("push", "push gossip"),
+    ("push-pull", "push-pull gossip"),
+    ("tree", "spanning tree"),
+];
+
+/// The sync modes a fork can switch to: (menu value, name).
+pub const SYNC_CHOICES: [(&str, &str); 3] = [
+    ("state", "state-based"),
+    ("op", "op-based"),
+    ("delta", "delta-state"),
+];
+
+/// The placement policies a fork can switch to: (menu value, name), in the lab's order.
+pub const POLICY_CHOICES: [(&str, &str); 9] = {
+    use edge::Policy as P;
+    const fn c(p: P) -> (&'static str, &'static str) {
+        (p.key(), p.name())
+    }
+    [
+        c(P::CloudOnly),
+        c(P::NearestEdge),
+        c(P::Random),
+        c(P::RoundRobin),
+        c(P::LeastLoaded),
+        c(P::LatencyAware),
+        c(P::EnergyAware),
+        c(P::DeadlineAware),
+        c(P::Bandit),
+    ]
+};
+
+const ALL_KINDS: [ChangeKind; 11] = [
+    ChangeKind::Protocol,
+    ChangeKind::SyncMode,
+    ChangeKind::Fanout,
+    ChangeKind::Interval,
+    ChangeKind::Loss,
+    ChangeKind::Latency,
+    ChangeKind::Seed,
+    ChangeKind::Crash,
+    ChangeKind::Split,
+    ChangeKind::Policy,
+    ChangeKind::KeepAlive,
+];
+
+impl ChangeKind {
+    /// The kinds of change that fit a scenario's lab, in menu order.
+    pub fn for_lab(scenario: &Scenario) -> Vec<ChangeKind> {
+        scenario.lab.as_lab().fork_menu()
+    }
+
+    /// A stable word for the menu.
+    pub fn word(self) -> &'static str {
+        match self {
+            ChangeKind::Protocol => "protocol",
+            ChangeKind::SyncMode => "sync-mode",
+            ChangeKind::Fanout => "fanout",
+            ChangeKind::Interval => "interval",
+            ChangeKind::Loss => "loss",
+            ChangeKind::Latency => "latency",
+            ChangeKind::Seed => "seed",
+            ChangeKind::Crash => "crash",
+            ChangeKind::Split => "split",
+            ChangeKind::Policy => "policy",
+            ChangeKind::KeepAlive => "keep-alive",
+        }
+    }
+
+    /// The kind named by [`ChangeKind::word`].
+    pub fn from_word(word: &str) -> Option<ChangeKind> {
+        ALL_KINDS.into_iter().find(|k| k.word() == word)
+    }
+
+    /// The menu entry.
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeKind::Protocol => "Another protocol",
+            ChangeKind::SyncMode => "Another sync mode",
+            ChangeKind::Fanout => "Fanout",
+            ChangeKind::Interval => "Round interval",
+            ChangeKind::Loss => "Message loss",
+            ChangeKind::Latency => "Link latency",
+            ChangeKind::Seed => "Seed",
+            ChangeKind::Crash => "Crash a node now",
+            ChangeKind::Split => "Split the network in halves now",
+            ChangeKind::Policy => "Another placement policy",
+            ChangeKind::KeepAlive => "Serverless keep-alive",
+        }
+    }
+
+    /// The value field's label (`None`: the change needs no value).
+    pub fn value_label(self) -> Option<&'static str> {
+        match self {
+            ChangeKind::Protocol => Some("Protocol"),
+            ChangeKind::SyncMode => Some("Sync mode"),
+            ChangeKind::Fanout => Some("Neighbours per round"),
+            ChangeKind::Interval => Some("Interval (ms)"),
+            ChangeKind::Loss => Some("Loss (%)"),
+            ChangeKind::Latency => Some("Latency (ms)"),
+            ChangeKind::Seed => Some("Seed"),
+            ChangeKind::Crash => Some("Node number"),
+            ChangeKind::Split => None,
+            // Not "Placement policy": that names the editor's menu on the same page.
+            ChangeKind::Policy => Some("Policy in the fork"),
+            ChangeKind::KeepAlive => Some("Keep-alive (s)"),
+        }
+    }
+
+    /// The menu of values, for a change picked from a list.
+    pub fn choices(self) -> Option<&'static [(&'static str, &'static str)]> {
+        match self {
+            ChangeKind::Protocol => Some(&PROTOCOL_CHOICES),
+            ChangeKind::SyncMode => Some(&SYNC_CHOICES),
+            ChangeKind::Policy => Some(&POLICY_CHOICES),
+            _ => None,
+        }
+    }
+
+    /// A value to start from that differs from the scenario's (another choice, one more
+    /// neighbour, twice the interval or latency); the learner edits it.
+    pub fn suggestion(self, scenario: &Scenario) -> String {
+        let lab = scenario.lab.as_lab();
+        if let Some(value) = lab.suggest(self) {
+            return value;
+        }
+        match self {
+            ChangeKind::Loss => {
+                let loss = lab.link().map_or(0.0, |l| l.loss);
+                trim_to(if loss == 0.0 { 30.0 } else { 0.0 }, 0)
+            }
+            ChangeKind::Latency => match lab.link().map(|l| &l.latency) {
+                Some(LatencyModel::Constant(d)) if d.0 > 0 => millis_text(SimDuration(2 * d.0)),
+                _ => "50".to_owned(),
+            },
+            ChangeKind::Seed => scenario.seed.wrapping_add(1).to_string(),
+            ChangeKind::Crash | ChangeKind::Split => "0".to_owned(),
+            _ => String::new(),
+        }
+    }
+
+    /// The change this kind makes with `value` (typed or chosen) to `scenario`, or what to fix.
+    pub fn change(self, value: &str, scenario: &Scenario) -> Result<Change, String> {
+        let lab = scenario.lab.as_lab();
+        let value = value.trim();
+        if let Some(change) = lab.lab_change(self, value) {
+            return change;
+        }
+        match self {
+            ChangeKind::Loss => {
+                let p = non_negative(value, "the loss in percent")?;
+                if p > 100.0 {
+                    return Err("A loss is at most 100 %.".into());
+                }
+                Ok(Change::Loss(p / 100.0))
+            }
+            ChangeKind::Latency => Ok(Change::Latency(LatencyModel::Constant(millis(
+                non_negative(value, "the latency in milliseconds")?,
+            )))),
+            ChangeKind::Seed => Ok(Change::Seed(whole(value, "the seed")?)),
+            ChangeKind::Crash => {
+                let n = value.trim_start_matches(['n', 'r', 'N', 'R']);
+                let node = n
+                    .parse::<u32>()
+                    .map_err(|_| "Type the node's number, for example 3.".to_owned())?;
+                Ok(Change::Fault(Fault::Crash(NodeId(node))))
+            }
+            ChangeKind::Split => {
+                let n = lab.network_nodes();
+                if n < 2 {
+                    return Err("A split needs at least two nodes.".into());
+                }
+                Ok(Change::Fault(Fault::Split(vec![
+                    (0..n / 2).map(NodeId).collect(),
+                ])))
+            }
+            other => Err(format!(
+                "The {} lab has no {} to change.",
+                lab.route(),
+                other.label().to_lowercase()
+            )),
+        }
+    }
+}
+
+/// A typed number that must be finite and not negative (`what`: `the loss in percent`).
+pub(crate) fn non_negative(value: &str, what: &str) -> Result<f64, String> {
+    value
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)
+        .ok_or_else(|| format!("Type {what} as a number, for example 30."))
+}
+
+/// A typed whole number (`what`: `the fanout`).
+pub(crate) fn whole(value: &str, what: &str) -> Result<u64, String> {
+    value
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| format!("Type {what} as a whole number, for example 3."))
+}
+
+/// Milliseconds as a duration, rounded to the nanosecond.
+pub(crate) fn millis(ms: f64) -> SimDuration {
+    SimDuration((ms * 1e6).round() as u64)
+}
+
+/// A duration in milliseconds as typed in a field (`20`, `0.5`).
+pub(crate) fn millis_text(d: SimDuration) -> String {
+    trim_to(d.0 as f64 / 1e6, 3)
+}
+
+/// `value` with at most `decimals` decimals and no trailing zeros (`2.50` → `2.5`).
+pub(crate) fn trim_to(value: f64, decimals: usize) -> String {
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::BroadcastRun;
     use crate::crdt_lab::default_crdt_scenario;
-    use crate::scenario::broadcast_presets;
-    use sim::{NodeId, RunBudget};
+    use crate::scenario::{Lab, broadcast_presets};
+    use sim::RunBudget;
 
     fn advance_to(run: &mut BroadcastRun, t: SimTime) {
         run.advance(RunBudget {
@@ -228,6 +489,79 @@ mod tests {
         assert_eq!(a.network.dropped, 0);
         assert!(b.network.dropped > 0);
         assert!(b.broadcast.reached_fraction <= a.broadcast.reached_fraction);
+    }
+
+    #[test]
+    fn change_kinds_turn_values_into_changes_or_say_what_to_fix() {
+        let flood = &broadcast_presets()[0].scenario;
+        let crdt = crate::crdt_lab::default_crdt_scenario();
+        assert_eq!(ChangeKind::for_lab(flood)[0], ChangeKind::Protocol);
+        assert_eq!(ChangeKind::for_lab(&crdt)[0], ChangeKind::SyncMode);
+        for kind in ChangeKind::for_lab(flood) {
+            assert_eq!(ChangeKind::from_word(kind.word()), Some(kind));
+        }
+        assert_eq!(ChangeKind::Loss.change("30", flood), Ok(Change::Loss(0.3)));
+        assert!(ChangeKind::Loss.change("130", flood).is_err());
+        assert!(
+            ChangeKind::Loss
+                .change("lots", flood)
+                .unwrap_err()
+                .contains("number")
+        );
+        assert_eq!(
+            ChangeKind::Crash.change("n4", flood),
+            Ok(Change::Fault(Fault::Crash(NodeId(4))))
+        );
+        let push = ChangeKind::Protocol.change("push", flood).unwrap();
+        assert!(matches!(
+            push,
+            Change::Protocol(Protocol::PushGossip { fanout: 3, .. })
+        ));
+        let e = ChangeKind::Fanout.change("2", flood).unwrap_err();
+        assert!(e.starts_with("Flooding has no rounds"), "{e}");
+        let delta = ChangeKind::SyncMode.change("delta", &crdt).unwrap();
+        assert!(matches!(delta, Change::Sync(SyncMode::Delta { .. })));
+        let fanout = ChangeKind::Fanout.change("1", &crdt).unwrap();
+        let Change::Sync(m) = fanout else {
+            panic!("a sync change")
+        };
+        assert_eq!(crate::crdt_lab::sync_interval_and_fanout(&m).1, 1);
+        // The edge lab forks its policy, its keep-alive (serverless runs only) or its seed.
+        let edge = crate::edge_lab::default_edge_scenario();
+        let warm = crate::edge_lab::serverless(edge::Runtime::WasmIsolate);
+        assert_eq!(
+            ChangeKind::for_lab(&edge),
+            vec![ChangeKind::Policy, ChangeKind::Seed]
+        );
+        assert_eq!(ChangeKind::for_lab(&warm)[1], ChangeKind::KeepAlive);
+        assert_eq!(
+            ChangeKind::Policy.change("cloud-only", &edge),
+            Ok(Change::Policy(edge::Policy::CloudOnly))
+        );
+        assert!(ChangeKind::Policy.change("fastest", &edge).is_err());
+        assert_eq!(
+            ChangeKind::KeepAlive.change("30", &warm),
+            Ok(Change::KeepAlive(SimDuration::from_secs(30)))
+        );
+        assert!(
+            ChangeKind::KeepAlive
+                .change("-1", &warm)
+                .unwrap_err()
+                .contains("negative")
+        );
+        assert_eq!(POLICY_CHOICES.len(), edge::Policy::ALL.len());
+        // Every suggestion is a valid fork of the scenario it was made for.
+        for s in [flood, &crdt, &edge, &warm] {
+            for kind in ChangeKind::for_lab(s) {
+                if matches!(kind, ChangeKind::Fanout | ChangeKind::Interval)
+                    && matches!(s.lab, Lab::Broadcast(_))
+                {
+                    continue;
+                }
+                let change = kind.change(&kind.suggestion(s), s).expect("a change");
+                fork(s, sim::SimTime::ZERO, &change).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+            }
+        }
     }
 
     #[test]

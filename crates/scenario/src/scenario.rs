@@ -3,6 +3,8 @@
 
 use crate::crdt_lab::{CrdtScenario, Update};
 use crate::energy_lab::EnergyScenario;
+use crate::fork::{Change, ChangeKind, NETWORK_CHANGES, millis, millis_text, non_negative, whole};
+use crate::lab_scenario::LabScenario;
 use crate::link::{self, LinkError, LinkLimits};
 use core::fmt;
 use core::ops::RangeInclusive;
@@ -53,32 +55,39 @@ pub enum Lab {
 }
 
 impl Lab {
+    /// The lab's parameters as every lab's: the one place besides the enum that lists the labs.
+    pub fn as_lab(&self) -> &dyn LabScenario {
+        match self {
+            Lab::Broadcast(b) => b,
+            Lab::Crdt(c) => c,
+            Lab::Energy(e) => e,
+            Lab::Edge(e) => e,
+        }
+    }
+
+    /// The lab's parameters as every lab's, to change.
+    pub fn as_lab_mut(&mut self) -> &mut dyn LabScenario {
+        match self {
+            Lab::Broadcast(b) => b,
+            Lab::Crdt(c) => c,
+            Lab::Energy(e) => e,
+            Lab::Edge(e) => e,
+        }
+    }
+
     /// The route of the lab's page (`#/<route>`).
     pub fn route(&self) -> &'static str {
-        match self {
-            Lab::Broadcast(_) => "network",
-            Lab::Crdt(_) => "crdt",
-            Lab::Energy(_) => "energy",
-            Lab::Edge(_) => "edge",
-        }
+        self.as_lab().route()
     }
 
     /// The action log (empty for a lab that records none).
     pub fn actions(&self) -> &[Action] {
-        match self {
-            Lab::Broadcast(b) => &b.actions,
-            Lab::Crdt(c) => &c.actions,
-            Lab::Energy(_) | Lab::Edge(_) => &[],
-        }
+        self.as_lab().actions()
     }
 
     /// The action log to append to, for a lab that records actions.
     pub fn actions_mut(&mut self) -> Option<&mut Vec<Action>> {
-        match self {
-            Lab::Broadcast(b) => Some(&mut b.actions),
-            Lab::Crdt(c) => Some(&mut c.actions),
-            Lab::Energy(_) | Lab::Edge(_) => None,
-        }
+        self.as_lab_mut().actions_mut()
     }
 
     /// The lab's row in the table of labs (title, part of the course, what it teaches).
@@ -86,6 +95,194 @@ impl Lab {
         // Every variant's route has a row (tested in `catalogue`).
         crate::catalogue::lab(self.route()).unwrap_or(&crate::catalogue::LABS[0])
     }
+}
+
+/// Gossip defaults when a fork switches from a protocol without them: the network lab form's
+/// (fanout 3, 4 rounds every 20 ms).
+const GOSSIP_DEFAULTS: (u32, u32, SimDuration) = (3, 4, SimDuration::from_millis(20));
+
+impl BroadcastScenario {
+    /// The protocol with its fanout and round interval changed by `edit`, as a fork's change;
+    /// an error for a protocol that has no rounds.
+    fn with_round(&self, edit: impl FnOnce(&mut u32, &mut SimDuration)) -> Result<Change, String> {
+        let mut p = self.protocol;
+        match &mut p {
+            Protocol::PushGossip { fanout, period, .. } | Protocol::PushPull { fanout, period } => {
+                edit(fanout, period)
+            }
+            other => {
+                let name = other.name();
+                let mut chars = name.chars();
+                let capitalised: String = chars
+                    .next()
+                    .map(|first| first.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default();
+                return Err(format!(
+                    "{capitalised} has no rounds or fanout: fork with another protocol instead."
+                ));
+            }
+        }
+        Ok(Change::Protocol(p))
+    }
+
+    fn round(&self) -> Option<(u32, SimDuration)> {
+        match self.protocol {
+            Protocol::PushGossip { fanout, period, .. } | Protocol::PushPull { fanout, period } => {
+                Some((fanout, period))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl LabScenario for BroadcastScenario {
+    fn route(&self) -> &'static str {
+        "network"
+    }
+
+    fn add_problems(
+        &self,
+        seed: u64,
+        duration: SimDuration,
+        problem: &mut dyn FnMut(&str, String),
+    ) {
+        let mut problem = |field: &str, message: String| problem(field, message);
+        validate_network(
+            self.nodes,
+            MAX_LAB_NODES,
+            &self.topology,
+            &self.link,
+            seed,
+            &mut problem,
+        );
+        if let Err(e) = broadcast::validate(
+            &broadcast::BroadcastConfig {
+                protocol: self.protocol,
+                update_bytes: self.update_bytes,
+            },
+            self.nodes,
+        ) {
+            problem("protocol", e.to_string());
+        }
+        validate_actions(
+            &self.actions,
+            self.nodes,
+            duration,
+            &mut problem,
+            |kind| match kind {
+                ActionKind::Broadcast { node, update } => {
+                    if *update >= MAX_UPDATES {
+                        Err(format!(
+                            "update id {update} is beyond the limit of {MAX_UPDATES} updates"
+                        ))
+                    } else {
+                        node_in_range(*node, self.nodes, "broadcasts from")
+                    }
+                }
+                ActionKind::Update { .. } => Err(
+                    "is a replicated-data update, but this lab takes broadcasts and faults".into(),
+                ),
+                ActionKind::Fault(_) => Ok(()),
+            },
+        );
+    }
+
+    fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    fn actions_mut(&mut self) -> Option<&mut Vec<Action>> {
+        Some(&mut self.actions)
+    }
+
+    fn link(&self) -> Option<&LinkParams> {
+        Some(&self.link)
+    }
+
+    fn link_mut(&mut self) -> Option<&mut LinkParams> {
+        Some(&mut self.link)
+    }
+
+    fn network_nodes(&self) -> u32 {
+        self.nodes
+    }
+
+    fn fork_menu(&self) -> Vec<ChangeKind> {
+        std::iter::once(ChangeKind::Protocol)
+            .chain(NETWORK_CHANGES)
+            .collect()
+    }
+
+    fn suggest(&self, kind: ChangeKind) -> Option<String> {
+        match kind {
+            ChangeKind::Protocol => Some(
+                match self.protocol {
+                    Protocol::Flood => "push",
+                    _ => "flood",
+                }
+                .to_owned(),
+            ),
+            ChangeKind::Fanout => Some(
+                self.round()
+                    .map_or(String::new(), |(f, _)| (f + 1).to_string()),
+            ),
+            ChangeKind::Interval => Some(
+                self.round()
+                    .map_or(String::new(), |(_, i)| millis_text(SimDuration(2 * i.0))),
+            ),
+            _ => None,
+        }
+    }
+
+    fn lab_change(&self, kind: ChangeKind, value: &str) -> Option<Result<Change, String>> {
+        Some(match kind {
+            ChangeKind::Protocol => {
+                let (fanout, rounds, period) = match self.protocol {
+                    Protocol::PushGossip {
+                        fanout,
+                        rounds,
+                        period,
+                    } => (fanout, rounds, period),
+                    Protocol::PushPull { fanout, period } => (fanout, GOSSIP_DEFAULTS.1, period),
+                    _ => GOSSIP_DEFAULTS,
+                };
+                match value {
+                    "flood" => Ok(Protocol::Flood),
+                    "push" => Ok(Protocol::PushGossip {
+                        fanout,
+                        rounds,
+                        period,
+                    }),
+                    "push-pull" => Ok(Protocol::PushPull { fanout, period }),
+                    "tree" => Ok(Protocol::Tree { root: NodeId(0) }),
+                    _ => Err("Pick a protocol from the list.".to_owned()),
+                }
+                .map(Change::Protocol)
+            }
+            ChangeKind::Fanout => {
+                fanout_change(value).and_then(|f| self.with_round(|fanout, _| *fanout = f))
+            }
+            ChangeKind::Interval => non_negative(value, "the interval in milliseconds")
+                .and_then(|ms| self.with_round(|_, interval| *interval = millis(ms))),
+            _ => return None,
+        })
+    }
+
+    fn apply(&mut self, change: &Change) -> Option<Result<(), ScenarioError>> {
+        match change {
+            Change::Protocol(p) => {
+                self.protocol = *p;
+                Some(Ok(()))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A typed fanout (neighbours per round).
+pub(crate) fn fanout_change(value: &str) -> Result<u32, String> {
+    u32::try_from(whole(value, "the fanout")?)
+        .map_err(|_| "That fanout is far too large.".to_owned())
 }
 
 /// The shape of the network.
@@ -313,52 +510,9 @@ impl Scenario {
                 ),
             );
         }
-        match &self.lab {
-            Lab::Broadcast(b) => {
-                validate_network(
-                    b.nodes,
-                    MAX_LAB_NODES,
-                    &b.topology,
-                    &b.link,
-                    self.seed,
-                    &mut problem,
-                );
-                if let Err(e) = broadcast::validate(
-                    &broadcast::BroadcastConfig {
-                        protocol: b.protocol,
-                        update_bytes: b.update_bytes,
-                    },
-                    b.nodes,
-                ) {
-                    problem("protocol", e.to_string());
-                }
-                validate_actions(
-                    &b.actions,
-                    b.nodes,
-                    self.duration,
-                    &mut problem,
-                    |kind| match kind {
-                        ActionKind::Broadcast { node, update } => {
-                            if *update >= MAX_UPDATES {
-                                Err(format!(
-                                    "update id {update} is beyond the limit of {MAX_UPDATES} updates"
-                                ))
-                            } else {
-                                node_in_range(*node, b.nodes, "broadcasts from")
-                            }
-                        }
-                        ActionKind::Update { .. } => Err(
-                            "is a replicated-data update, but this lab takes broadcasts and faults"
-                                .into(),
-                        ),
-                        ActionKind::Fault(_) => Ok(()),
-                    },
-                );
-            }
-            Lab::Crdt(c) => c.validate(self.seed, self.duration, &mut problem),
-            Lab::Energy(e) => e.validate(self.seed, self.duration, &mut problem),
-            Lab::Edge(e) => crate::edge_lab::validate(e, &mut problem),
-        }
+        self.lab
+            .as_lab()
+            .add_problems(self.seed, self.duration, &mut problem);
         if problems.is_empty() {
             Ok(())
         } else {
