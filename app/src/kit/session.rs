@@ -215,7 +215,7 @@ impl<R: LabRun> Session<R> {
     pub fn step(&mut self) -> bool {
         self.pause();
         let stepped = driver::step_one(&mut self.run);
-        self.timeline.record(&self.run);
+        self.timeline.record(&self.run, &mut || 0.0);
         self.fork_follows(UNBOUNDED, || 0.0);
         stepped
     }
@@ -250,7 +250,7 @@ impl<R: LabRun> Session<R> {
                 until: end,
                 max_events: missing,
             });
-            self.timeline.record(&self.run);
+            self.timeline.record(&self.run, &mut || 0.0);
         }
         self.fork_follows(UNBOUNDED, || 0.0);
     }
@@ -344,7 +344,7 @@ impl<R: LabRun> Session<R> {
         if self.run.is_finished() && self.mode == Mode::Playing {
             self.pause();
         }
-        self.timeline.record(&self.run);
+        self.timeline.record(&self.run, &mut clock);
         let fork_events = self
             .fork_follows(HALF_FRAME, &mut clock)
             .map_or(0, |s| s.events);
@@ -358,12 +358,17 @@ impl<R: LabRun> Session<R> {
     }
 
     /// Brings this run to `at`: back from the nearest copy, or forward within `budget`.
-    fn follow(&mut self, at: SimTime, budget: SliceBudget, clock: impl FnMut() -> f64) -> Slice {
+    fn follow(
+        &mut self,
+        at: SimTime,
+        budget: SliceBudget,
+        mut clock: impl FnMut() -> f64,
+    ) -> Slice {
         if at < self.run.now() {
             self.rewind_to(at, u64::MAX);
         }
-        let slice = driver::advance_towards(&mut self.run, at, budget, clock);
-        self.timeline.record(&self.run);
+        let slice = driver::advance_towards(&mut self.run, at, budget, &mut clock);
+        self.timeline.record(&self.run, &mut clock);
         slice
     }
 

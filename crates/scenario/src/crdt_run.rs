@@ -434,8 +434,15 @@ impl<C: LabType> Replicas for World<C> {
     }
     fn approx_heap_bytes(&self) -> usize {
         // The kernel's own estimate, plus every replica's state and sync bookkeeping at their
-        // encoded size (their in-memory size is of the same order).
+        // encoded size (their in-memory size is of the same order), plus the messages on the
+        // wire (full states in state-based sync: often the biggest part of a copy).
+        let wire = &self.obs.counters.total;
+        let in_flight_bytes = wire
+            .sent
+            .bytes
+            .saturating_sub(wire.delivered.bytes + wire.dropped.bytes);
         self.sim.approx_heap_bytes()
+            + in_flight_bytes as usize
             + self
                 .sim
                 .nodes()
