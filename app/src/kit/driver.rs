@@ -46,7 +46,7 @@ pub fn advance_towards<R: LabRun>(
     let before = run.events_processed();
     let target = target.min(run.end());
     loop {
-        let outcome = run.advance(RunBudget {
+        let outcome = run.advance_slice(RunBudget {
             until: target,
             max_events: budget.chunk_events.max(1),
         });

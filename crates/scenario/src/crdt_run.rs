@@ -699,7 +699,20 @@ impl CrdtRun {
 
     /// Runs every mode until `budget.until` (capped at the end of the run), or until the chosen
     /// mode has processed `budget.max_events` events; takes the samples due on the way.
+    ///
     pub fn advance(&mut self, budget: RunBudget) -> RunOutcome {
+        self.advance_until_sample(budget, false)
+    }
+
+    /// [`CrdtRun::advance`], but returning as if its event budget were spent after taking a
+    /// sample, once it has processed events: a sample looks at every replica of every mode,
+    /// so the page's driver checks its frame budget before the next. The run and its samples
+    /// are the same however the calls are cut.
+    pub fn advance_slice(&mut self, budget: RunBudget) -> RunOutcome {
+        self.advance_until_sample(budget, true)
+    }
+
+    fn advance_until_sample(&mut self, budget: RunBudget, stop_after_sample: bool) -> RunOutcome {
         let until = budget.until.min(self.end());
         let mut left = budget.max_events;
         loop {
@@ -730,6 +743,9 @@ impl CrdtRun {
             }
             if segment_end == self.series.next_due() {
                 self.take_sample();
+                if stop_after_sample && segment_end < until && left < budget.max_events {
+                    return RunOutcome::EventBudgetSpent;
+                }
             }
             if segment_end >= until {
                 return RunOutcome::ReachedTime;
@@ -923,6 +939,9 @@ mod lab_run_impl {
         }
         fn advance(&mut self, budget: RunBudget) -> RunOutcome {
             CrdtRun::advance(self, budget)
+        }
+        fn advance_slice(&mut self, budget: RunBudget) -> RunOutcome {
+            CrdtRun::advance_slice(self, budget)
         }
         fn scenario(&self) -> &Scenario {
             CrdtRun::scenario(self)

@@ -21,6 +21,13 @@ pub trait LabRun: Sized + Clone {
     fn start(scenario: &Scenario) -> Result<Self, ScenarioError>;
     /// Runs until `budget.until` (capped at the end) or `budget.max_events`.
     fn advance(&mut self, budget: RunBudget) -> RunOutcome;
+    /// [`LabRun::advance`] for the page's frame-sized slices: it may also stop early, returning
+    /// [`RunOutcome::EventBudgetSpent`], where costly work of the lab's own (a sample of every
+    /// replica) ends, so the page checks its frame budget in between. The run is the same
+    /// however it is cut.
+    fn advance_slice(&mut self, budget: RunBudget) -> RunOutcome {
+        self.advance(budget)
+    }
     /// The scenario with every action recorded so far.
     fn scenario(&self) -> &Scenario;
     /// The current simulated time.

@@ -29,8 +29,14 @@ pub const RUSTFLAGS: &str = "-Clink-args=--emit-relocs";
 /// (one line each: the split name, a tab, then the file stems separated by spaces).
 pub const MANIFEST: &str = "lab-chunks.txt";
 
+/// Set (to anything) to keep function names in every wasm file of a release build, for
+/// profiling in the browser: `CONTINUUM_WASM_NAMES=1 cargo xtask dist`. Off by default: names
+/// make the files far bigger.
+pub const KEEP_NAMES_VARIABLE: &str = "CONTINUUM_WASM_NAMES";
+
 /// Splits the app wasm trunk just built into `dist/`.
 pub fn run(release: bool) -> Result<(), String> {
+    let keep_names = std::env::var_os(KEEP_NAMES_VARIABLE).is_some();
     announce("splitting the app's wasm: one module per lab, loaded when its route opens");
     let dist = root().join("dist");
     let profile_dir = if release { "release" } else { "debug" };
@@ -84,8 +90,9 @@ pub fn run(release: bool) -> Result<(), String> {
                 "--no-typescript",
                 "--out-name",
                 &name,
-                "--out-dir",
             ])
+            .args(keep_names.then_some("--keep-debug"))
+            .arg("--out-dir")
             .arg(&bindgen_dir)
             .arg(&main_wasm),
         "wasm-bindgen failed on the split main module",
@@ -100,6 +107,7 @@ pub fn run(release: bool) -> Result<(), String> {
     }
     optimise(
         release,
+        keep_names,
         &bindgen_dir.join(format!("{name}_bg.wasm")),
         &dist.join(format!("{name}_bg.wasm")),
     )?;
@@ -107,7 +115,7 @@ pub fn run(release: bool) -> Result<(), String> {
         let file = module
             .file_name()
             .ok_or_else(|| format!("wasm-split wrote a nameless file {}", module.display()))?;
-        optimise(release, module, &dist.join(file))?;
+        optimise(release, keep_names, module, &dist.join(file))?;
     }
     copy(
         &split_dir.join("__wasm_split.js"),
@@ -159,13 +167,18 @@ fn app_stem(dist: &Path) -> Result<String, String> {
         .ok_or_else(|| "trunk wrote no app-<hash>.js into dist/".to_owned())
 }
 
-/// `wasm-opt -Oz` (release) or a plain copy (dev builds stay quick).
-fn optimise(release: bool, from: &Path, to: &Path) -> Result<(), String> {
+/// `wasm-opt -Oz` (release; `-g` keeps the names) or a plain copy (dev builds stay quick).
+fn optimise(release: bool, keep_names: bool, from: &Path, to: &Path) -> Result<(), String> {
     if !release {
         return copy(from, to);
     }
     exec(
-        command("wasm-opt").arg("-Oz").arg(from).arg("-o").arg(to),
+        command("wasm-opt")
+            .arg("-Oz")
+            .args(keep_names.then_some("-g"))
+            .arg(from)
+            .arg("-o")
+            .arg(to),
         "wasm-opt failed; `cargo xtask setup` installs it (npm binaryen)",
     )
 }

@@ -332,3 +332,42 @@ fn the_energy_ledger_adds_up_in_every_crdt_preset_and_mode() {
         }
     }
 }
+
+#[test]
+fn slices_cut_at_every_sample_give_the_same_run() {
+    for name in ["Partition, then heal", "Collaborative text"] {
+        let scenario = preset(name);
+        let whole = finished(&scenario);
+        let mut sliced = CrdtRun::new(&scenario).expect("valid");
+        let mut calls = 0;
+        while sliced.now() < whole.now() || sliced.events_processed() < whole.events_processed() {
+            let before = (
+                sliced.now(),
+                sliced.events_processed(),
+                sliced.samples().len(),
+            );
+            sliced.advance_slice(RunBudget {
+                until: SimTime::ZERO + scenario.duration,
+                max_events: 5_000,
+            });
+            calls += 1;
+            assert_ne!(
+                before,
+                (
+                    sliced.now(),
+                    sliced.events_processed(),
+                    sliced.samples().len()
+                ),
+                "{name}: every slice moves on"
+            );
+        }
+        assert!(calls > 2, "{name}: slices stop at samples ({calls} calls)");
+        assert_eq!(sliced.samples(), whole.samples(), "{name}");
+        assert_eq!(
+            sliced.trace_hash().hex(),
+            whole.trace_hash().hex(),
+            "{name}"
+        );
+        assert_eq!(sliced.values(), whole.values(), "{name}");
+    }
+}
