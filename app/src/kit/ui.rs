@@ -282,7 +282,21 @@ pub fn start_animation_loop<
         let playing = lab.session.try_with_value(|s| s.mode()) == Some(Mode::Playing);
         if report.changed && (!playing || timestamp - last_text_ms >= 100.0) {
             last_text_ms = timestamp;
-            lab.version.update(|v| *v += 1);
+            // In a task of its own, after this frame's simulation and painting: the text of a
+            // big run takes a while to rebuild, and two shorter tasks keep the page answering.
+            let version = lab.version;
+            let update = Closure::once_into_js(move || {
+                // The page may be gone by then: its signal with it.
+                let _ = version.try_update(|v| *v += 1);
+            });
+            let queued = web_sys::window().is_some_and(|window| {
+                window
+                    .set_timeout_with_callback(update.unchecked_ref())
+                    .is_ok()
+            });
+            if !queued {
+                version.update(|v| *v += 1);
+            }
         }
         if let Some(window) = web_sys::window()
             && let Some(f) = next.borrow().as_ref()
