@@ -183,6 +183,9 @@ fn ChartCanvas(
         chart.track();
         node.track();
         redraw();
+        // A page body loaded on demand is built before it is laid out (its canvas is 0 wide
+        // then): draw again once the page has its layout, not only at the next size check.
+        request_animation_frame(redraw);
     });
     // Size and theme changes have no signal: look four times a second (a cheap comparison).
     if let Ok(handle) = set_interval_with_handle(redraw, Duration::from_millis(250)) {

@@ -561,6 +561,18 @@ pub struct CrdtRun {
     convergence: [Convergence; 3],
     last_update: Option<SimTime>,
     actions_scheduled: usize,
+    /// The chosen mode's state groups and totals at one event count: the page asks for them
+    /// several times per update (node looks, explainer, report, metrics), and each looks at
+    /// every replica's encoded state.
+    views: ViewCache,
+}
+
+/// What [`CrdtRun::state_groups`] and [`CrdtRun::totals`] last computed, by the chosen mode's
+/// event count (replica states change only by events).
+#[derive(Clone, Default)]
+struct ViewCache {
+    groups: std::cell::RefCell<Option<(u64, StateGroups)>>,
+    totals: std::cell::Cell<Option<(u64, Totals)>>,
 }
 
 impl Clone for CrdtRun {
@@ -578,6 +590,7 @@ impl Clone for CrdtRun {
             convergence: self.convergence,
             last_update: self.last_update,
             actions_scheduled: self.actions_scheduled,
+            views: self.views.clone(),
         }
     }
 }
@@ -631,6 +644,7 @@ impl CrdtRun {
             convergence: [Convergence::default(); 3],
             last_update: None,
             actions_scheduled: 0,
+            views: ViewCache::default(),
         };
         run.schedule_new_actions().map_err(config_error)?;
         Ok(run)
@@ -681,7 +695,7 @@ impl CrdtRun {
             }
         }
         self.last_update = last_update;
-        let totals = self.main().totals();
+        let totals = self.totals();
         let replicas = self.main().node_count().max(1);
         let bytes = |i: usize| self.modes[i].counters().total.sent.bytes;
         let sample = CrdtSample {
@@ -864,11 +878,27 @@ impl CrdtRun {
     }
     /// Which replicas share a state, in the chosen mode.
     pub fn state_groups(&self) -> StateGroups {
-        self.main().state_groups()
+        let events = self.main().events_processed();
+        if let Some((at, groups)) = self.views.groups.borrow().as_ref()
+            && *at == events
+        {
+            return groups.clone();
+        }
+        let groups = self.main().state_groups();
+        *self.views.groups.borrow_mut() = Some((events, groups.clone()));
+        groups
     }
     /// Sums over the chosen mode's replicas.
     pub fn totals(&self) -> Totals {
-        self.main().totals()
+        let events = self.main().events_processed();
+        match self.views.totals.get() {
+            Some((at, totals)) if at == events => totals,
+            _ => {
+                let totals = self.main().totals();
+                self.views.totals.set(Some((events, totals)));
+                totals
+            }
+        }
     }
     /// The naive twin's values per replica, if the type has a twin.
     pub fn naive_values(&self) -> Option<Vec<String>> {
