@@ -66,6 +66,27 @@ pub fn advance_towards<R: LabRun>(
     }
 }
 
+/// Most events one step through a moment processes: a moment of a huge run (100,000 nodes
+/// starting at 0 ms) is cut into several steps, so a press never freezes the page.
+pub const MAX_MOMENT_EVENTS: u64 = 20_000;
+
+/// Processes the next moment: the next event and every other event at the same simulated
+/// instant (at most [`MAX_MOMENT_EVENTS`]), so that a step shows a change (messages leaving,
+/// nodes learning) rather than one of many invisible events at the same time. Returns how many
+/// events ran (0 at the end of the run).
+pub fn step_moment<R: LabRun>(run: &mut R) -> u64 {
+    let before = run.events_processed();
+    if !step_one(run) {
+        return 0;
+    }
+    let instant = run.now();
+    run.advance(RunBudget {
+        until: instant,
+        max_events: MAX_MOMENT_EVENTS - 1,
+    });
+    run.events_processed() - before
+}
+
 /// Processes exactly one event (the clock jumps to it); at the end of the run, does nothing.
 /// Returns whether an event was processed.
 pub fn step_one<R: LabRun>(run: &mut R) -> bool {

@@ -63,7 +63,13 @@ pub struct Session<R: LabRun> {
     timeline: Timeline<R>,
     /// A fork of the run, compared side by side (compare mode), if any.
     compare: Option<Box<Comparison<R>>>,
+    /// The event counts before and after each step through a moment, latest last, so that
+    /// stepping back undoes exactly one such step.
+    moment_steps: Vec<(u64, u64)>,
 }
+
+/// Most moment steps remembered for stepping back (older ones go back one event at a time).
+const MAX_MOMENT_STEPS: usize = 1_000;
 
 /// A fork of a session's run, compared side by side under the session's time cursor: the
 /// transport, the timeline and stepping drive the original, and the fork follows it to the same
@@ -115,6 +121,7 @@ impl<R: LabRun> Session<R> {
             selected: None,
             timeline: Timeline::default(),
             compare: None,
+            moment_steps: Vec::new(),
         })
     }
 
@@ -218,6 +225,38 @@ impl<R: LabRun> Session<R> {
         self.timeline.record(&self.run, &mut || 0.0);
         self.fork_follows(UNBOUNDED, || 0.0);
         stepped
+    }
+
+    /// Pauses and processes the next moment: every event at the next event's instant (see
+    /// [`driver::step_moment`]). Returns how many events ran.
+    pub fn step_moment(&mut self) -> u64 {
+        self.pause();
+        let before = self.run.events_processed();
+        let ran = driver::step_moment(&mut self.run);
+        if ran > 0 {
+            if self.moment_steps.len() == MAX_MOMENT_STEPS {
+                self.moment_steps.remove(0);
+            }
+            self.moment_steps
+                .push((before, self.run.events_processed()));
+        }
+        self.timeline.record(&self.run, &mut || 0.0);
+        self.fork_follows(UNBOUNDED, || 0.0);
+        ran
+    }
+
+    /// Pauses and undoes the last [`Session::step_moment`] if the run is right after it, exactly
+    /// (restored from the nearest copy, then replayed); otherwise goes back one event, as
+    /// [`Session::step_back`]. Returns whether there was anything to undo.
+    pub fn step_back_moment(&mut self) -> bool {
+        let now = self.run.events_processed();
+        while let Some((before, after)) = self.moment_steps.pop() {
+            if after == now {
+                self.seek_to_event(before);
+                return true;
+            }
+        }
+        self.step_back()
     }
 
     /// Pauses and goes back one event: the world is exactly what a fresh run reaches after one
@@ -910,6 +949,45 @@ mod tests {
             fresh.first(),
             fresh.last()
         );
+    }
+
+    #[test]
+    fn a_step_goes_through_a_whole_moment_and_steps_back_exactly() {
+        use scenario::LabRun;
+        let mut s = session(0);
+        let first = s.step_moment();
+        assert!(
+            first > 1,
+            "the starts and the broadcast at 0 ms in one step ({first})"
+        );
+        assert_eq!(s.run().now(), SimTime::ZERO);
+        assert!(s.run().in_flight_count() > 0, "messages leave at once");
+        assert_eq!(s.mode(), Mode::Paused);
+        let after_first = (s.run().events_processed(), s.run().trace_hash().hex());
+        // Nothing is left at that instant: the next event is later.
+        let mut next = s.run().clone();
+        assert!(driver::step_one(&mut next));
+        assert!(next.now() > SimTime::ZERO);
+        s.step_moment();
+        let second = s.run().now();
+        assert!(second > SimTime::ZERO, "the next step moves the clock");
+        assert!(s.step_back_moment());
+        assert_eq!(
+            (s.run().events_processed(), s.run().trace_hash().hex()),
+            after_first,
+            "one step back undoes exactly one step"
+        );
+        assert!(s.step_back_moment());
+        assert_eq!(s.run().events_processed(), 0);
+        assert!(!s.step_back_moment(), "nothing before time zero");
+        // After moving elsewhere, stepping back goes back one event.
+        for _ in 0..3 {
+            s.step_moment();
+        }
+        s.step();
+        let here = s.run().events_processed();
+        assert!(s.step_back_moment());
+        assert_eq!(s.run().events_processed(), here - 1);
     }
 
     #[test]

@@ -343,12 +343,12 @@ pub fn install_shortcuts<R: LabRun + 'static>(lab: LabContext<R>, help: NodeRef<
             }
             "." => {
                 lab.update(|s| {
-                    s.step();
+                    s.step_moment();
                 });
             }
             "," => {
                 lab.update(|s| {
-                    s.step_back();
+                    s.step_back_moment();
                 });
             }
             "r" | "R" => {

@@ -62,10 +62,10 @@ pub fn Transport<R: LabRun + 'static>(
                 <button
                     type="button"
                     aria-keyshortcuts=","
-                    title="Go back one event (,)"
+                    title="Undo the last step, or go back one event (,)"
                     on:click=move |_| {
                         lab.update(|s| {
-                            s.step_back();
+                            s.step_back_moment();
                         });
                     }
                 >
@@ -74,10 +74,10 @@ pub fn Transport<R: LabRun + 'static>(
                 <button
                     type="button"
                     aria-keyshortcuts="."
-                    title="Process one event (.)"
+                    title="Process the next moment: every event at the next event's time (.)"
                     on:click=move |_| {
                         lab.update(|s| {
-                            s.step();
+                            s.step_moment();
                         });
                     }
                 >
@@ -214,8 +214,8 @@ pub fn ShortcutsDialog(
             <table>
                 <tbody>
                     <tr><th scope="row"><kbd>"Space"</kbd></th><td>"Play or pause"</td></tr>
-                    <tr><th scope="row"><kbd>"."</kbd></th><td>"Step: process one event"</td></tr>
-                    <tr><th scope="row"><kbd>","</kbd></th><td>"Step back: undo one event"</td></tr>
+                    <tr><th scope="row"><kbd>"."</kbd></th><td>"Step: process the next moment (every event at the next event's time)"</td></tr>
+                    <tr><th scope="row"><kbd>","</kbd></th><td>"Step back: undo the last step (else one event)"</td></tr>
                     <tr><th scope="row"><kbd>"r"</kbd></th><td>"Reset to time zero (your actions are kept)"</td></tr>
                     <tr><th scope="row"><kbd>"?"</kbd></th><td>"Show this list"</td></tr>
                     <tr><th scope="row"><kbd>"Esc"</kbd></th><td>"Close this list"</td></tr>
