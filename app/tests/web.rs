@@ -141,7 +141,7 @@ fn button(container: &HtmlElement, label: &str) -> Option<HtmlElement> {
 }
 
 #[wasm_bindgen_test]
-async fn the_network_lab_steps_one_event_at_a_time() {
+async fn the_network_lab_steps_a_moment_at_a_time() {
     set_hash("#/lab/network");
     TimeoutFuture::new(20).await;
     let container = fresh_container();
@@ -176,24 +176,24 @@ async fn the_network_lab_steps_one_event_at_a_time() {
     );
 
     let events = || attribute_of(&container, "#lab-status", "data-events").unwrap_or_default();
+    let time = || attribute_of(&container, "#lab-status", "data-sim-time-ns").unwrap_or_default();
     assert_eq!(events(), "0");
+    // One press runs the whole first moment: every start and the broadcast at time zero.
     button(&container, "Step").expect("a Step button").click();
     assert!(
-        settle_until(|| events() == "1").await,
+        settle_until(|| events().parse::<u64>().is_ok_and(|n| n > 1)).await,
         "events: {}",
         events()
     );
+    assert_eq!(time(), "0", "the starts all happen at time zero");
+    let first = events();
+    // The next press moves the clock to the next moment.
     button(&container, "Step").expect("a Step button").click();
     assert!(
-        settle_until(|| events() == "2").await,
-        "events: {}",
+        settle_until(|| time() != "0").await,
+        "time: {}, events: {} (after {first})",
+        time(),
         events()
-    );
-    let time = attribute_of(&container, "#lab-status", "data-sim-time-ns");
-    assert_eq!(
-        time.as_deref(),
-        Some("0"),
-        "the starts all happen at time zero"
     );
 
     drop(mounted);
@@ -250,7 +250,7 @@ async fn the_crdt_lab_shows_every_replica_and_acts_on_the_selected_one() {
     let events = || attribute_of(&container, "#lab-status", "data-events").unwrap_or_default();
     button(&container, "Step").expect("a Step button").click();
     assert!(
-        settle_until(|| events() == "1").await,
+        settle_until(|| events() != "0" && !events().is_empty()).await,
         "events: {}",
         events()
     );
