@@ -12,6 +12,7 @@
 pub mod canvas;
 pub mod compare;
 pub mod driver;
+pub mod editor;
 pub mod export;
 pub mod form;
 pub mod format;

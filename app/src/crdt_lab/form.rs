@@ -4,8 +4,9 @@
 //! form says how many.
 
 use crate::kit::form::{
-    FieldProblem, LatencyChoice, TopologyChoice, latency_fields, map_problems, ms, parse_latency,
-    parse_ms, parse_percent, parse_topology, parse_u32, parse_u64, percent, topology_fields,
+    FieldProblem, LatencyChoice, TimeUnit, TopologyChoice, latency_fields, map_problems, ms,
+    parse_latency, parse_percent, parse_run_duration, parse_time_within, parse_topology, parse_u32,
+    parse_u64, percent, topology_fields,
 };
 use crdt::SyncMode;
 use scenario::Scenario;
@@ -100,6 +101,28 @@ pub struct Built {
     pub dropped_updates: usize,
 }
 
+/// A field key's name in the editor's problem list.
+pub fn field_name(key: &str) -> String {
+    match key {
+        "nodes" => "Replicas".into(),
+        "topology" => "Topology".into(),
+        "latency" | "link" => "Latency".into(),
+        "loss" => "Loss".into(),
+        "sync.interval" => "Sync interval".into(),
+        "sync.fanout" => "Fanout".into(),
+        "seed" => "Seed".into(),
+        "duration" => "Duration".into(),
+        other => match other
+            .strip_prefix("actions[")
+            .and_then(|r| r.strip_suffix(']'))
+            .and_then(|i| i.parse::<usize>().ok())
+        {
+            Some(i) => format!("Recorded update or fault {}", i + 1),
+            None => "Recorded updates and faults".into(),
+        },
+    }
+}
+
 impl CrdtForm {
     /// The form showing `scenario` (another lab's scenario shows the lab's default).
     pub fn from_scenario(scenario: &Scenario) -> CrdtForm {
@@ -149,16 +172,22 @@ impl CrdtForm {
         let loss = parse_percent(&self.loss, "Loss")
             .map_err(|m| problem("loss", m))
             .ok();
-        let interval = parse_ms(&self.interval_ms, "The sync interval")
-            .map_err(|m| problem("sync.interval", m))
-            .ok();
+        let interval = parse_time_within(
+            &self.interval_ms,
+            "The sync interval",
+            TimeUnit::Ms,
+            scenario::crdt_lab::MIN_SYNC_INTERVAL,
+            scenario::scenario::MAX_DURATION,
+        )
+        .map_err(|m| problem("sync.interval", m))
+        .ok();
         let fanout = parse_u32(&self.fanout, "The fanout")
             .map_err(|m| problem("sync.fanout", m))
             .ok();
         let seed = parse_u64(&self.seed, "The seed")
             .map_err(|m| problem("seed", m))
             .ok();
-        let duration = parse_ms(&self.duration_ms, "The duration")
+        let duration = parse_run_duration(&self.duration_ms, TimeUnit::Ms)
             .map_err(|m| problem("duration", m))
             .ok();
         let (

@@ -8,7 +8,8 @@ use crate::crdt_lab::explain::{self, state_name};
 use crate::crdt_lab::form::{CrdtForm, ModeChoice};
 use crate::crdt_lab::plot_data::{self, Curve};
 use crate::kit::canvas::{self, Painter};
-use crate::kit::form::{FieldProblem, LatencyChoice, TopologyChoice};
+use crate::kit::editor::{Choice, EditorState, FieldError, ProblemSummary, TextField};
+use crate::kit::form::{LatencyChoice, TopologyChoice};
 use crate::kit::format;
 use crate::kit::palette::{Palette, Rgb};
 use crate::kit::session::Session;
@@ -227,14 +228,16 @@ pub fn CrdtLab(
 fn Editor() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let presets = StoredValue::new_local(crdt_presets());
-    let form = RwSignal::new(
+    let state = EditorState::new(
         lab.session
             .with_value(|s| CrdtForm::from_scenario(s.scenario())),
+        "crdt",
+        crate::crdt_lab::form::field_name,
     );
-    let problems = RwSignal::new(Vec::<FieldProblem>::new());
+    let form = state.form;
+    let problems = state.problems;
     let said = RwSignal::new(String::new());
-    // Bumped when the form is replaced as a whole, so inputs re-read their values.
-    let refreshed = RwSignal::new(0u64);
+    let refreshed = state.refreshed;
     let reload_form = move || {
         let f = lab
             .session
@@ -316,76 +319,23 @@ fn Editor() -> impl IntoView {
             _ => 0,
         })
     };
-    let problem = move |key: &'static str| {
-        move || {
-            problems.with(|p| {
-                let m: Vec<&str> = p
-                    .iter()
-                    .filter(|p| p.field == key)
-                    .map(|p| p.message.as_str())
-                    .collect();
-                (!m.is_empty()).then(|| m.join(" "))
-            })
-        }
-    };
     let text_field = move |key: &'static str,
                            id: &'static str,
                            label: &'static str,
                            hint: String,
                            get: fn(&CrdtForm) -> String,
                            set: fn(&mut CrdtForm, String)| {
-        let error = problem(key);
-        let error_id = format!("crdt-{id}-error");
-        let hint_id = format!("crdt-{id}-hint");
-        let described = format!("{hint_id} {error_id}");
-        view! {
-            <div class="field">
-                <label for=format!("crdt-{id}")>{label}</label>
-                <input
-                    id=format!("crdt-{id}")
-                    type="text"
-                    inputmode="decimal"
-                    aria-describedby=described
-                    aria-invalid=move || error().is_some().then_some("true")
-                    prop:value=move || {
-                        refreshed.track();
-                        form.with_untracked(get)
-                    }
-                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
-                />
-                <p class="hint" id=hint_id>{hint}</p>
-                <p class="field-error" id=error_id>{error}</p>
-            </div>
-        }
+        // Fields that share a key (a topology's or a latency's parameters) show its problem
+        // once, after them.
+        let shared = matches!(key, "topology" | "latency");
+        view! { <TextField state=state key=key id=id label=label hint=hint get=get set=set shared=shared /> }
     };
     let select_field = move |id: &'static str,
                              label: &'static str,
                              options: Vec<(&'static str, &'static str)>,
                              get: fn(&CrdtForm) -> &'static str,
-                             set: fn(&mut CrdtForm, &str)| {
-        view! {
-            <div class="field">
-                <label for=format!("crdt-{id}")>{label}</label>
-                <select
-                    id=format!("crdt-{id}")
-                    on:change=move |ev| form.update(|f| set(f, &event_target_value(&ev)))
-                >
-                    {options
-                        .into_iter()
-                        .map(|(value, text)| {
-                            view! {
-                                <option
-                                    value=value
-                                    selected=move || form.with(|f| get(f) == value)
-                                >
-                                    {text}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-        }
+                             set: fn(&mut CrdtForm, String)| {
+        view! { <Choice state=state key=id id=id label=label options=options get=get set=set /> }
     };
 
     // Narrow screens put the editor above the view: start with its long form folded there.
@@ -430,20 +380,7 @@ fn Editor() -> impl IntoView {
                     apply();
                 }
             >
-                <Show when=move || problems.with(|p| !p.is_empty())>
-                    <div class="problem-summary" role="alert">
-                        <p><strong>"The scenario was not applied:"</strong></p>
-                        <ul>
-                            {move || {
-                                problems
-                                    .get()
-                                    .into_iter()
-                                    .map(|p| view! { <li>{p.message}</li> })
-                                    .collect_view()
-                            }}
-                        </ul>
-                    </div>
-                </Show>
+                <ProblemSummary state=state />
                 <fieldset>
                     <legend>"Replicated data"</legend>
                     {select_field(
@@ -452,7 +389,7 @@ fn Editor() -> impl IntoView {
                         CrdtType::ALL.iter().map(|t| (t.key(), t.name())).collect(),
                         |f| f.data_type.key(),
                         |f, v| {
-                            if let Some(t) = CrdtType::from_key(v) {
+                            if let Some(t) = CrdtType::from_key(&v) {
                                 f.data_type = t;
                             }
                         },
@@ -463,7 +400,7 @@ fn Editor() -> impl IntoView {
                         ModeChoice::ALL.iter().map(|m| (m.name(), m.label())).collect(),
                         |f| f.mode.name(),
                         |f, v| {
-                            if let Some(m) = ModeChoice::from_name(v) {
+                            if let Some(m) = ModeChoice::from_name(&v) {
                                 f.mode = m;
                             }
                         },
@@ -504,7 +441,7 @@ fn Editor() -> impl IntoView {
                         TopologyChoice::ALL.iter().map(|c| (c.name(), c.name())).collect(),
                         |f| f.topology.name(),
                         |f, v| {
-                            if let Some(c) = TopologyChoice::from_name(v) {
+                            if let Some(c) = TopologyChoice::from_name(&v) {
                                 f.topology = c;
                             }
                         },
@@ -529,14 +466,14 @@ fn Editor() -> impl IntoView {
                             |f, v| f.branching = v,
                         )}
                     </Show>
-                    <p class="field-error">{problem("topology")}</p>
+                    <FieldError state=state key="topology" />
                     {select_field(
                         "latency",
                         "Latency",
                         LatencyChoice::ALL.iter().map(|c| (c.name(), c.label())).collect(),
                         |f| f.latency.name(),
                         |f, v| {
-                            if let Some(c) = LatencyChoice::from_name(v) {
+                            if let Some(c) = LatencyChoice::from_name(&v) {
                                 f.latency = c;
                             }
                         },
@@ -564,6 +501,7 @@ fn Editor() -> impl IntoView {
                             })}
                         }
                     }}
+                    <FieldError state=state key="latency" />
                     {text_field(
                         "loss",
                         "loss",

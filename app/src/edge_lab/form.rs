@@ -2,7 +2,13 @@
 //! problem reported next to its field. What the editor does not show (tier machines, links,
 //! applications) is kept from the scenario being edited.
 
-use crate::kit::form::{FieldProblem, map_problems, parse_ms, parse_secs, parse_u32, parse_u64};
+use crate::kit::form::{
+    FieldProblem, TimeUnit, map_problems, parse_run_duration, parse_secs, parse_time_within,
+    parse_u32, parse_u64,
+};
+use crate::kit::format::count;
+use edge::layout::{MAX_DEVICES, MAX_EDGES, MAX_FOGS, MELBOURNE_BASE_STATIONS, MELBOURNE_USERS};
+use edge::plan::MAX_QUEUE;
 use edge::{Autoscaler, Policy, Runtime, ServerlessConfig, TopologyPreset};
 use scenario::Scenario;
 use scenario::scenario::Lab;
@@ -157,25 +163,36 @@ impl EdgeForm {
         let seed = parse_u64(&self.seed, "The seed")
             .map_err(|m| problem("seed", m))
             .ok();
-        let report = parse_ms(&self.report_ms, "The report interval")
-            .map_err(|m| problem("report", m))
-            .ok();
-        let seconds = parse_secs;
-        let duration = seconds(&self.duration_s, "The duration")
+        let report = parse_time_within(
+            &self.report_ms,
+            "The report interval",
+            TimeUnit::Ms,
+            MIN_REPORT,
+            MAX_REPORT,
+        )
+        .map_err(|m| problem("report", m))
+        .ok();
+        let duration = parse_run_duration(&self.duration_s, TimeUnit::S)
             .map_err(|m| problem("duration", m))
             .ok();
         let dwell = if self.dwell_s.trim().is_empty() {
             Some(None)
         } else {
-            seconds(&self.dwell_s, "The mean dwell time")
-                .map_err(|m| problem("mobility", m))
-                .ok()
-                .map(Some)
+            parse_time_within(
+                &self.dwell_s,
+                "The mean stay",
+                TimeUnit::S,
+                MIN_DWELL,
+                MAX_DWELL,
+            )
+            .map_err(|m| problem("mobility", m))
+            .ok()
+            .map(Some)
         };
         let serverless = match self.execution {
             Execution::Direct => Some(None),
             Execution::Serverless(runtime) => {
-                let keep_alive = seconds(&self.keep_alive_s, "The keep-alive window")
+                let keep_alive = parse_secs(&self.keep_alive_s, "The keep-alive window")
                     .map_err(|m| problem("serverless.keep_alive", m))
                     .ok();
                 let autoscaler = if self.target_percent.trim().is_empty() {
@@ -226,9 +243,104 @@ impl EdgeForm {
             e.mobility_dwell = dwell;
             e.serverless = serverless;
         }
-        scenario.validate().map_err(|e| map_problems(&e))?;
+        scenario.validate().map_err(|e| problems_at_fields(&e))?;
         Ok(scenario)
     }
+
+    /// The limits of each count field, shown under it.
+    pub fn hint(&self, key: &str) -> String {
+        match (key, self.place) {
+            ("edges", _) => format!("1 – {}", count(u64::from(MAX_EDGES))),
+            ("fogs", Place::Synthetic) => format!(
+                "1 – {}, and at most one per edge server",
+                count(u64::from(MAX_FOGS))
+            ),
+            ("fogs", Place::Melbourne) => format!(
+                "1 – {}",
+                count(u64::from(MAX_FOGS.min(MELBOURNE_BASE_STATIONS)))
+            ),
+            ("devices", Place::Synthetic) => format!("1 – {}", count(u64::from(MAX_DEVICES))),
+            ("devices", Place::Melbourne) => format!(
+                "1 – {}, the dataset's users",
+                count(u64::from(MELBOURNE_USERS))
+            ),
+            ("queue", _) => format!("0 – {} tasks waiting", count(u64::from(MAX_QUEUE))),
+            ("report", _) => format!(
+                "{} – {}",
+                TimeUnit::Ms.say(MIN_REPORT),
+                TimeUnit::Ms.say(MAX_REPORT)
+            ),
+            ("mobility", _) => format!(
+                "{} – {}; empty: devices stay put",
+                TimeUnit::S.say(MIN_DWELL),
+                TimeUnit::S.say(MAX_DWELL)
+            ),
+            ("serverless.keep_alive", _) => format!("0 – {}", TimeUnit::S.say(MAX_KEEP_ALIVE)),
+            ("serverless.autoscaler", _) => {
+                "above 0 %, at most 100 %; empty: instances start on demand".into()
+            }
+            ("seed", _) => "any whole number: same seed, same run".into(),
+            ("duration", _) => format!(
+                "above 0 s, at most {} (one hour)",
+                TimeUnit::S.say(scenario::scenario::MAX_DURATION)
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Shortest load report interval (`EdgeConfig::problems`).
+const MIN_REPORT: SimDuration = SimDuration::from_millis(10);
+/// Longest load report interval (`EdgeConfig::problems`).
+const MAX_REPORT: SimDuration = SimDuration::from_secs(600);
+/// Shortest mean stay at a base station (`EdgeConfig::problems`).
+const MIN_DWELL: SimDuration = SimDuration::from_secs(1);
+/// Longest mean stay at a base station (`EdgeConfig::problems`).
+const MAX_DWELL: SimDuration = SimDuration::from_secs(3_600);
+/// Longest keep-alive window (`ServerlessConfig::problems`).
+const MAX_KEEP_ALIVE: SimDuration = SimDuration::from_secs(3_600);
+
+/// The scenario's problems at the editor's fields: `topology.edges` at Edge servers,
+/// `queue_capacity` at Queue capacity, and so on; what the editor has no field for keeps its key.
+pub fn problems_at_fields(e: &scenario::scenario::ScenarioError) -> Vec<FieldProblem> {
+    map_problems(e)
+        .into_iter()
+        .map(|mut p| {
+            p.field = match p.field.as_str() {
+                "topology.edges" => "edges",
+                "topology.fogs" => "fogs",
+                "topology.devices" | "topology.users" | "topology" => "devices",
+                "queue_capacity" => "queue",
+                "report_interval" => "report",
+                "mobility_dwell" => "mobility",
+                other => other,
+            }
+            .to_owned();
+            p
+        })
+        .collect()
+}
+
+/// A field key's name in the editor's problem list.
+pub fn field_name(key: &str) -> String {
+    match key {
+        "edges" => "Edge servers",
+        "fogs" => "Fog nodes",
+        "devices" => "Devices (users)",
+        "queue" => "Queue capacity",
+        "report" => "Load report interval",
+        "mobility" => "Mobility",
+        "seed" => "Seed",
+        "duration" => "Duration",
+        "serverless.keep_alive" => "Keep-alive",
+        "serverless.autoscaler" => "Autoscaling target",
+        k if k.starts_with("serverless") => "Execution",
+        k if k.starts_with("tiers") => "Machines",
+        k if k.starts_with("apps") => "Applications",
+        k if k.starts_with("links") => "Links",
+        _ => "Scenario",
+    }
+    .to_owned()
 }
 
 #[cfg(test)]
@@ -270,5 +382,42 @@ mod tests {
                 .any(|p| p.message.contains("20000") || p.message.contains("20,000")),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn out_of_range_counts_and_times_are_said_at_their_field_in_its_unit() {
+        let base = scenario::edge_lab::default_edge_scenario();
+        let at = |edit: fn(&mut EdgeForm)| {
+            let mut form = EdgeForm::from_scenario(&base);
+            edit(&mut form);
+            form.build(&base).unwrap_err()
+        };
+        let p = at(|f| f.edges = "0".into());
+        assert_eq!(p[0].field, "edges", "{p:?}");
+        assert!(p[0].message.contains("between 1 and 1000"), "{p:?}");
+        let p = at(|f| f.fogs = "0".into());
+        assert_eq!(p[0].field, "fogs", "{p:?}");
+        let p = at(|f| f.devices = "0".into());
+        assert_eq!(p[0].field, "devices", "{p:?}");
+        assert!(p[0].message.contains("no tasks"), "{p:?}");
+        let p = at(|f| f.report_ms = "0".into());
+        assert_eq!(p[0].field, "report", "{p:?}");
+        assert_eq!(
+            p[0].message,
+            "The report interval must be between 10 ms and 600,000 ms, but it is 0 ms."
+        );
+        let p = at(|f| f.duration_s = "0".into());
+        assert_eq!(
+            p[0].message,
+            "The duration must be above 0 s and at most 3,600 s, but it is 0 s."
+        );
+        let p = at(|f| {
+            f.place = Place::Melbourne;
+            f.devices = "0".into();
+        });
+        assert_eq!(p[0].field, "devices", "{p:?}");
+        for key in ["edges", "fogs", "devices", "queue", "report", "mobility", "duration"] {
+            assert!(!EdgeForm::from_scenario(&base).hint(key).is_empty(), "{key}");
+        }
     }
 }

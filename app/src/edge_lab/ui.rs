@@ -9,7 +9,7 @@ use crate::edge_lab::form::{EdgeForm, Execution, Place};
 use crate::edge_lab::painter::EdgePainter;
 use crate::edge_lab::plot_data::{self, Curve};
 use crate::kit::canvas;
-use crate::kit::form::FieldProblem;
+use crate::kit::editor::{EditorState, ProblemSummary, TextField};
 use crate::kit::format;
 use crate::kit::palette::{Palette, Rgb};
 use crate::kit::ui::plot_files::PlotDownloads;
@@ -246,12 +246,15 @@ fn Progress() -> impl IntoView {
 fn Editor() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let presets = StoredValue::new_local(edge_presets());
-    let form = RwSignal::new(
+    let state = EditorState::new(
         lab.session
             .with_value(|s| EdgeForm::from_scenario(s.scenario())),
+        "edge",
+        crate::edge_lab::form::field_name,
     );
-    let problems = RwSignal::new(Vec::<FieldProblem>::new());
-    let refreshed = RwSignal::new(0u64);
+    let form = state.form;
+    let problems = state.problems;
+    let refreshed = state.refreshed;
     Effect::new(move |previous: Option<()>| {
         lab.scenario_version.track();
         lab.actions_version.track();
@@ -292,47 +295,18 @@ fn Editor() -> impl IntoView {
                     lab.status
                         .set("Applied: the run starts again from time zero.".into());
                 }
-                Err(e) => problems.set(crate::kit::form::map_problems(&e)),
+                Err(e) => problems.set(crate::edge_lab::form::problems_at_fields(&e)),
             },
             Err(p) => problems.set(p),
         }
     };
-    let problem_of = move |field: &'static str| {
-        move || {
-            problems.with(|ps| {
-                ps.iter()
-                    .filter(|p| p.field == field || p.field.starts_with(&format!("{field}.")))
-                    .map(|p| p.message.clone())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-        }
-    };
     let text = move |id: &'static str,
                      label: &'static str,
-                     field: &'static str,
+                     key: &'static str,
                      get: fn(&EdgeForm) -> String,
                      set: fn(&mut EdgeForm, String)| {
-        let problem = problem_of(field);
-        let hint_id = format!("{id}-problem");
-        view! {
-            <div class="field">
-                <label for=id>{label}</label>
-                <input
-                    id=id
-                    type="text"
-                    inputmode="decimal"
-                    aria-invalid=move || (!problem().is_empty()).to_string()
-                    aria-describedby=hint_id.clone()
-                    prop:value=move || {
-                        refreshed.track();
-                        form.with_untracked(get)
-                    }
-                    on:input=move |ev| form.update(|f| set(f, event_target_value(&ev)))
-                />
-                <p class="field-problem" id=hint_id>{problem}</p>
-            </div>
-        }
+        let hint = Signal::derive(move || form.with(|f| f.hint(key)));
+        view! { <TextField state=state key=key id=id label=label hint=hint get=get set=set /> }
     };
     let on_policy = move |ev: leptos::ev::Event| {
         let key = event_target_value(&ev);
@@ -381,10 +355,10 @@ fn Editor() -> impl IntoView {
                 </select>
             </div>
             <Show when=move || form.with(|f| f.place == Place::Synthetic)>
-                {text("edge-edges", "Edge servers", "edges", |f| f.edges.clone(), |f, v| f.edges = v)}
+                {text("edges", "Edge servers", "edges", |f| f.edges.clone(), |f, v| f.edges = v)}
             </Show>
-            {text("edge-fogs", "Fog nodes", "fogs", |f| f.fogs.clone(), |f, v| f.fogs = v)}
-            {text("edge-devices", "Devices (users)", "devices", |f| f.devices.clone(), |f, v| f.devices = v)}
+            {text("fogs", "Fog nodes", "fogs", |f| f.fogs.clone(), |f, v| f.fogs = v)}
+            {text("devices", "Devices (users)", "devices", |f| f.devices.clone(), |f, v| f.devices = v)}
             <div class="field">
                 <label for="edge-execution">"Execution"</label>
                 <select id="edge-execution" on:change=move |ev| {
@@ -398,19 +372,15 @@ fn Editor() -> impl IntoView {
                 </select>
             </div>
             <Show when=move || form.with(|f| f.execution != Execution::Direct)>
-                {text("edge-keep-alive", "Keep-alive (s)", "serverless.keep_alive", |f| f.keep_alive_s.clone(), |f, v| f.keep_alive_s = v)}
-                {text("edge-target", "Autoscaling target utilisation (%; empty: on demand)", "serverless.autoscaler", |f| f.target_percent.clone(), |f, v| f.target_percent = v)}
+                {text("keep-alive", "Keep-alive (s)", "serverless.keep_alive", |f| f.keep_alive_s.clone(), |f, v| f.keep_alive_s = v)}
+                {text("target", "Autoscaling target utilisation (%; empty: on demand)", "serverless.autoscaler", |f| f.target_percent.clone(), |f, v| f.target_percent = v)}
             </Show>
-            {text("edge-queue", "Queue capacity per server", "queue", |f| f.queue.clone(), |f, v| f.queue = v)}
-            {text("edge-report", "Load report interval (ms)", "report", |f| f.report_ms.clone(), |f, v| f.report_ms = v)}
-            {text("edge-dwell", "Mobility: mean stay at a base station (s; empty: none)", "mobility", |f| f.dwell_s.clone(), |f, v| f.dwell_s = v)}
-            {text("edge-seed", "Seed", "seed", |f| f.seed.clone(), |f, v| f.seed = v)}
-            {text("edge-duration", "Duration (s)", "duration", |f| f.duration_s.clone(), |f, v| f.duration_s = v)}
-            <Show when=move || problems.with(|p| p.iter().any(|p| !["edges", "fogs", "devices", "queue", "report", "mobility", "seed", "duration", "serverless.keep_alive", "serverless.autoscaler"].contains(&p.field.as_str())))>
-                <ul class="problem-summary" role="alert">
-                    {move || problems.get().into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}
-                </ul>
-            </Show>
+            {text("queue", "Queue capacity per server", "queue", |f| f.queue.clone(), |f, v| f.queue = v)}
+            {text("report", "Load report interval (ms)", "report", |f| f.report_ms.clone(), |f, v| f.report_ms = v)}
+            {text("dwell", "Mobility: mean stay at a base station (s; empty: none)", "mobility", |f| f.dwell_s.clone(), |f, v| f.dwell_s = v)}
+            {text("seed", "Seed", "seed", |f| f.seed.clone(), |f, v| f.seed = v)}
+            {text("duration", "Duration (s)", "duration", |f| f.duration_s.clone(), |f, v| f.duration_s = v)}
+            <ProblemSummary state=state />
             <button type="submit" class="button-primary">"Apply"</button>
         </form>
     }

@@ -445,7 +445,7 @@ impl Form {
         let seed = parse_u64(&self.seed, "The seed")
             .map_err(|m| problem("seed", m))
             .ok();
-        let duration = parse_ms(&self.duration_ms, "The duration")
+        let duration = parse_run_duration(&self.duration_ms, TimeUnit::Ms)
             .map_err(|m| problem("duration", m))
             .ok();
         let mut actions = Vec::with_capacity(self.actions.len());
@@ -820,6 +820,83 @@ pub fn parse_ms(text: &str, what: &str) -> Result<SimDuration, String> {
     Ok(SimDuration((v * 1e6).round() as u64))
 }
 
+/// The unit a time field is typed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeUnit {
+    /// Milliseconds.
+    Ms,
+    /// Seconds.
+    S,
+}
+
+impl TimeUnit {
+    /// The unit's symbol.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            TimeUnit::Ms => "ms",
+            TimeUnit::S => "s",
+        }
+    }
+
+    /// A duration in this unit, as a field shows it (`3,600,000 ms`).
+    pub fn say(self, d: SimDuration) -> String {
+        let value = match self {
+            TimeUnit::Ms => d.as_nanos() as f64 / 1e6,
+            TimeUnit::S => d.as_nanos() as f64 / 1e9,
+        };
+        format!(
+            "{} {}",
+            crate::kit::format::grouped(value, 6),
+            self.symbol()
+        )
+    }
+}
+
+/// A time typed in `unit`, at least `lo` (above zero when `lo` is zero) and at most `hi`, every
+/// problem said in the field's unit: "The duration must be above 0 ms and at most 3,600,000 ms,
+/// but it is 0 ms."
+pub fn parse_time_within(
+    text: &str,
+    what: &str,
+    unit: TimeUnit,
+    lo: SimDuration,
+    hi: SimDuration,
+) -> Result<SimDuration, String> {
+    let d = match unit {
+        TimeUnit::Ms => parse_ms(text, what)?,
+        TimeUnit::S => parse_secs(text, what)?,
+    };
+    let fits = if lo == SimDuration::ZERO {
+        d > lo && d <= hi
+    } else {
+        d >= lo && d <= hi
+    };
+    if fits {
+        return Ok(d);
+    }
+    let range = if lo == SimDuration::ZERO {
+        format!("above 0 {} and at most {}", unit.symbol(), unit.say(hi))
+    } else {
+        format!("between {} and {}", unit.say(lo), unit.say(hi))
+    };
+    Err(format!(
+        "{what} must be {range}, but it is {}.",
+        unit.say(d)
+    ))
+}
+
+/// A run's duration typed in `unit`: above zero, at most an hour
+/// ([`scenario::scenario::MAX_DURATION`]).
+pub fn parse_run_duration(text: &str, unit: TimeUnit) -> Result<SimDuration, String> {
+    parse_time_within(
+        text,
+        "The duration",
+        unit,
+        SimDuration::ZERO,
+        scenario::scenario::MAX_DURATION,
+    )
+}
+
 /// Seconds as typed → a duration, with [`parse_ms`]'s checks.
 pub fn parse_secs(text: &str, what: &str) -> Result<SimDuration, String> {
     let v = parse_f64(text, what)?;
@@ -1076,6 +1153,39 @@ mod tests {
         assert_eq!(
             limits::duration(),
             "Above 0, at most 3,600,000 ms (one hour)"
+        );
+    }
+
+    #[test]
+    fn times_are_checked_and_said_in_the_fields_unit() {
+        assert_eq!(
+            parse_run_duration("0", TimeUnit::Ms).unwrap_err(),
+            "The duration must be above 0 ms and at most 3,600,000 ms, but it is 0 ms."
+        );
+        assert_eq!(
+            parse_run_duration("7200", TimeUnit::S).unwrap_err(),
+            "The duration must be above 0 s and at most 3,600 s, but it is 7,200 s."
+        );
+        assert_eq!(
+            parse_run_duration("1.5", TimeUnit::S),
+            Ok(SimDuration::from_millis(1_500))
+        );
+        let mut form = Form::from_scenario(&broadcast_presets()[0].scenario);
+        form.duration_ms = "0".into();
+        let problems = problems_of(&form);
+        assert_eq!(problems.len(), 1, "the actions are not blamed: {problems:?}");
+        assert!(problems[0].1.ends_with("but it is 0 ms."), "{problems:?}");
+    }
+
+    #[test]
+    fn no_nodes_is_said_once() {
+        let mut form = Form::from_scenario(&broadcast_presets()[0].scenario);
+        form.nodes = "0".into();
+        let problems = problems_of(&form);
+        assert_eq!(
+            problems.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(),
+            ["nodes"],
+            "{problems:?}"
         );
     }
 }

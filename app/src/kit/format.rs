@@ -40,6 +40,32 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A number with thousands separators and at most `decimals` decimals, no trailing zeros:
+/// `grouped(3600000.0, 0)` is `3,600,000`, `grouped(-1234.5, 1)` is `-1,234.5`.
+pub fn grouped(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "–".to_owned();
+    }
+    let text = trim(value.abs(), decimals);
+    let (whole, fraction) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let mut out = String::new();
+    if value < 0.0 && text != "0" {
+        out.push('-');
+    }
+    out.push_str(
+        &whole
+            .parse::<u64>()
+            .map_or_else(|_| whole.to_owned(), count),
+    );
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
 /// A fraction in `0..=1` as a percentage with up to one decimal: `0.125` → `12.5 %`.
 pub fn percent(fraction: f64) -> String {
     if !fraction.is_finite() {
@@ -164,5 +190,14 @@ mod tests {
         assert_eq!(bytes(96), "96 B");
         assert_eq!(bytes(12_300), "12.3 kB");
         assert_eq!(bytes(4_500_000), "4.5 MB");
+    }
+
+    #[test]
+    fn grouped_numbers_read_like_counts() {
+        assert_eq!(grouped(3_600_000.0, 0), "3,600,000");
+        assert_eq!(grouped(-1234.5, 1), "-1,234.5");
+        assert_eq!(grouped(0.25, 3), "0.25");
+        assert_eq!(grouped(-0.0001, 1), "0");
+        assert_eq!(grouped(f64::NAN, 1), "–");
     }
 }

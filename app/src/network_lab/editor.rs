@@ -2,42 +2,16 @@
 //! Apply rebuilds the run; an invalid form keeps the previous run.
 
 use super::NetworkContext;
+use crate::kit::editor::{Choice, EditorState, FieldError, ProblemSummary, TextField};
 use crate::kit::form::{
-    ActionChoice, ActionRow, FieldProblem, Form, LatencyChoice, ProtocolChoice, TopologyChoice,
-    limits, map_problems,
+    ActionChoice, ActionRow, Form, LatencyChoice, ProtocolChoice, TopologyChoice, limits,
+    map_problems,
 };
 use leptos::prelude::*;
 use scenario::scenario::broadcast_presets;
 
 /// Above this many nodes, Apply says "Building…" before it builds (it takes a visible moment).
 const BUILD_NOTICE_NODES: u32 = 20_000;
-
-/// The form's state, shared by the field components.
-#[derive(Clone, Copy)]
-struct EditorState {
-    form: RwSignal<Form>,
-    problems: RwSignal<Vec<FieldProblem>>,
-    /// Bumped when the form is replaced as a whole: inputs then re-read their value (while the
-    /// learner types, an input is not written back, so the caret stays where it is).
-    refreshed: RwSignal<u64>,
-}
-
-impl EditorState {
-    fn problem(&self, key: &str) -> Option<String> {
-        self.problems.with(|p| {
-            let messages: Vec<&str> = p
-                .iter()
-                .filter(|p| p.field == key)
-                .map(|p| p.message.as_str())
-                .collect();
-            (!messages.is_empty()).then(|| messages.join(" "))
-        })
-    }
-}
-
-fn error_id(key: &str) -> String {
-    format!("f-{}-error", key.replace(['[', ']'], "-"))
-}
 
 /// Presets, then the editable scenario.
 #[component]
@@ -47,11 +21,7 @@ pub fn Editor() -> impl IntoView {
     let initial = lab
         .session
         .with_value(|s| Form::from_scenario(s.scenario()));
-    let state = EditorState {
-        form: RwSignal::new(initial),
-        problems: RwSignal::new(Vec::new()),
-        refreshed: RwSignal::new(0),
-    };
+    let state = EditorState::new(initial, "f", field_name);
     // A new scenario (preset, Apply, link): the form shows it.
     Effect::new(move |previous: Option<()>| {
         lab.scenario_version.track();
@@ -152,282 +122,259 @@ pub fn Editor() -> impl IntoView {
         .is_none_or(|m| m.matches());
 
     view! {
-        <div class="panel editor">
-            <h2 class="panel-title">"Scenario"</h2>
-            <div class="field">
-                <label for="lab-preset">"Preset"</label>
-                <select id="lab-preset" aria-describedby="lab-preset-description" on:change=on_preset>
-                    <option value="" disabled selected=move || chosen().is_none()>
-                        "Your own scenario"
-                    </option>
-                    {presets
-                        .with_value(|p| {
-                            p.iter()
-                                .enumerate()
-                                .map(|(i, preset)| {
-                                    view! {
-                                        <option value=i.to_string() selected=move || chosen() == Some(i)>
-                                            {preset.name}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        })}
-                </select>
-                <p class="hint" id="lab-preset-description">{description}</p>
-            </div>
-            <details class="editor-more" open=wide>
-            <summary>"Parameters and actions"</summary>
-            <form
-                class="editor-form"
-                novalidate
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    apply();
-                }
-            >
-                <ProblemSummary />
-                <fieldset>
-                    <legend>"Network"</legend>
-                    <TextField
-                        key="nodes"
-                        label="Nodes"
-                        hint=limits::nodes()
-                        get=|f| f.nodes.clone()
-                        set=|f, v| f.nodes = v
-                    />
-                    <Choice
-                        key="topology"
-                        label="Topology"
-                        options=TopologyChoice::ALL.iter().map(|c| (c.name(), c.name())).collect()
-                        get=|f| f.topology.name()
-                        set=|f, v| {
-                            if let Some(c) = TopologyChoice::from_name(&v) {
-                                f.topology = c;
-                            }
-                        }
-                    />
-                    <Show when=move || state.form.with(|f| f.topology == TopologyChoice::Tree)>
-                        <TextField
-                            key="topology"
-                            id="branching"
-                            label="Branching (children per node)"
-                            hint="1 or more".to_owned()
-                            get=|f| f.branching.clone()
-                            set=|f, v| f.branching = v
-                        />
-                    </Show>
-                    <Show when=move || state.form.with(|f| f.topology == TopologyChoice::Random)>
-                        <TextField
-                            key="topology"
-                            id="mean-degree"
-                            label="Mean degree (neighbours per node)"
-                            hint="0 or more; the graph is always connected".to_owned()
-                            get=|f| f.mean_degree.clone()
-                            set=|f, v| f.mean_degree = v
-                        />
-                    </Show>
-                    <FieldError key="topology" />
-                </fieldset>
-                <fieldset>
-                    <legend>"Links"</legend>
-                    <Choice
-                        key="latency"
-                        label="Latency"
-                        options=LatencyChoice::ALL.iter().map(|c| (c.name(), c.label())).collect()
-                        get=|f| f.latency.name()
-                        set=|f, v| {
-                            if let Some(c) = LatencyChoice::from_name(&v) {
-                                f.latency = c;
-                            }
-                        }
-                    />
-                    {move || {
-                        let (a, b) = state.form.with(|f| f.latency.parameter_labels());
-                        view! {
-                            <TextField
-                                key="latency"
-                                id="latency-a"
-                                label=a
-                                hint="milliseconds, up to one day".to_owned()
-                                get=|f| f.latency_a.clone()
-                                set=|f, v| f.latency_a = v
-                            />
-                            {b.map(|b| {
-                                view! {
-                                    <TextField
-                                        key="latency"
-                                        id="latency-b"
-                                        label=b
-                                        hint=String::new()
-                                        get=|f| f.latency_b.clone()
-                                        set=|f, v| f.latency_b = v
-                                    />
-                                }
-                            })}
-                        }
-                    }}
-                    <FieldError key="latency" />
-                    <TextField
-                        key="loss"
-                        label="Loss (%)"
-                        hint="0 – 100 % of messages lost".to_owned()
-                        get=|f| f.loss.clone()
-                        set=|f, v| f.loss = v
-                    />
-                    <TextField
-                        key="duplicate"
-                        label="Duplication (%)"
-                        hint="0 – 100 % of messages delivered twice".to_owned()
-                        get=|f| f.duplicate.clone()
-                        set=|f, v| f.duplicate = v
-                    />
-                </fieldset>
-                <fieldset>
-                    <legend>"Protocol"</legend>
-                    <Choice
-                        key="protocol"
-                        label="Protocol"
-                        options=ProtocolChoice::ALL.iter().map(|c| (c.name(), c.label())).collect()
-                        get=|f| f.protocol.name()
-                        set=|f, v| {
-                            if let Some(c) = ProtocolChoice::from_name(&v) {
-                                f.protocol = c;
-                            }
-                        }
-                    />
-                    <Show when=move || {
-                        state.form.with(|f| matches!(f.protocol, ProtocolChoice::Push | ProtocolChoice::PushPull))
-                    }>
-                        <TextField
-                            key="protocol"
-                            id="fanout"
-                            label="Fanout (peers per round)"
-                            hint="1 or more".to_owned()
-                            get=|f| f.fanout.clone()
-                            set=|f, v| f.fanout = v
-                        />
-                        <TextField
-                            key="protocol"
-                            id="period"
-                            label="Period (ms between rounds)"
-                            hint="above 0".to_owned()
-                            get=|f| f.period_ms.clone()
-                            set=|f, v| f.period_ms = v
-                        />
-                    </Show>
-                    <Show when=move || state.form.with(|f| f.protocol == ProtocolChoice::Push)>
-                        <TextField
-                            key="protocol"
-                            id="rounds"
-                            label="Rounds"
-                            hint="1 or more".to_owned()
-                            get=|f| f.rounds.clone()
-                            set=|f, v| f.rounds = v
-                        />
-                    </Show>
-                    <Show when=move || state.form.with(|f| f.protocol == ProtocolChoice::Tree)>
-                        <TextField
-                            key="protocol"
-                            id="root"
-                            label="Root node"
-                            hint="the node the tree hangs from".to_owned()
-                            get=|f| f.root.clone()
-                            set=|f, v| f.root = v
-                        />
-                    </Show>
-                    <FieldError key="protocol" />
-                </fieldset>
-                <fieldset>
-                    <legend>"Run"</legend>
-                    <TextField
-                        key="seed"
-                        label="Seed"
-                        hint="any whole number: same seed, same run".to_owned()
-                        get=|f| f.seed.clone()
-                        set=|f, v| f.seed = v
-                    />
-                    <TextField
-                        key="duration"
-                        label="Duration (ms)"
-                        hint=limits::duration()
-                        get=|f| f.duration_ms.clone()
-                        set=|f, v| f.duration_ms = v
-                    />
-                </fieldset>
-                <ActionList />
-                <div class="button-row editor-buttons">
-                    <button type="submit" class="button-primary">"Apply"</button>
-                    <button
-                        type="button"
-                        on:click=move |_| {
-                            let form = lab.session.with_value(|s| Form::from_scenario(s.scenario()));
-                            state.form.set(form);
-                            state.problems.set(Vec::new());
-                            state.refreshed.update(|v| *v += 1);
-                        }
-                    >
-                        "Revert"
-                    </button>
-                </div>
-                <p class="hint" role="status">{move || applied.get()}</p>
-            </form>
-            </details>
-        </div>
-    }
+           <div class="panel editor">
+               <h2 class="panel-title">"Scenario"</h2>
+               <div class="field">
+                   <label for="lab-preset">"Preset"</label>
+                   <select id="lab-preset" aria-describedby="lab-preset-description" on:change=on_preset>
+                       <option value="" disabled selected=move || chosen().is_none()>
+                           "Your own scenario"
+                       </option>
+                       {presets
+                           .with_value(|p| {
+                               p.iter()
+                                   .enumerate()
+                                   .map(|(i, preset)| {
+                                       view! {
+                                           <option value=i.to_string() selected=move || chosen() == Some(i)>
+                                               {preset.name}
+                                           </option>
+                                       }
+                                   })
+                                   .collect_view()
+                           })}
+                   </select>
+                   <p class="hint" id="lab-preset-description">{description}</p>
+               </div>
+               <details class="editor-more" open=wide>
+               <summary>"Parameters and actions"</summary>
+               <form
+                   class="editor-form"
+                   novalidate
+                   on:submit=move |ev| {
+                       ev.prevent_default();
+                       apply();
+                   }
+               >
+                   <ProblemSummary state=state />
+                   <fieldset>
+                       <legend>"Network"</legend>
+                       <TextField
+                           state=state
+                           key="nodes"
+                           label="Nodes"
+                           hint=limits::nodes()
+                           get=|f| f.nodes.clone()
+                           set=|f, v| f.nodes = v
+                       />
+                       <Choice
+                           state=state
+                           key="topology"
+                           label="Topology"
+                           options=TopologyChoice::ALL.iter().map(|c| (c.name(), c.name())).collect()
+                           get=|f| f.topology.name()
+                           set=|f, v| {
+                               if let Some(c) = TopologyChoice::from_name(&v) {
+                                   f.topology = c;
+                               }
+                           }
+                       />
+                       <Show when=move || state.form.with(|f| f.topology == TopologyChoice::Tree)>
+                           <TextField
+                               state=state
+                               key="topology"
+                               id="branching"
+                               shared=true
+                               label="Branching (children per node)"
+                               hint="1 or more".to_owned()
+                               get=|f| f.branching.clone()
+                               set=|f, v| f.branching = v
+                           />
+                       </Show>
+                       <Show when=move || state.form.with(|f| f.topology == TopologyChoice::Random)>
+                           <TextField
+                               state=state
+                               key="topology"
+                               id="mean-degree"
+                               shared=true
+                               label="Mean degree (neighbours per node)"
+                               hint="0 or more; the graph is always connected".to_owned()
+                               get=|f| f.mean_degree.clone()
+                               set=|f, v| f.mean_degree = v
+                           />
+                       </Show>
+                       <FieldError state=state
+    key="topology" />
+                   </fieldset>
+                   <fieldset>
+                       <legend>"Links"</legend>
+                       <Choice
+                           state=state
+                           key="latency"
+                           label="Latency"
+                           options=LatencyChoice::ALL.iter().map(|c| (c.name(), c.label())).collect()
+                           get=|f| f.latency.name()
+                           set=|f, v| {
+                               if let Some(c) = LatencyChoice::from_name(&v) {
+                                   f.latency = c;
+                               }
+                           }
+                       />
+                       {move || {
+                           let (a, b) = state.form.with(|f| f.latency.parameter_labels());
+                           view! {
+                               <TextField
+                                   state=state
+                                   key="latency"
+                                   id="latency-a"
+                                   shared=true
+                                   label=a
+                                   hint="milliseconds, up to one day".to_owned()
+                                   get=|f| f.latency_a.clone()
+                                   set=|f, v| f.latency_a = v
+                               />
+                               {b.map(|b| {
+                                   view! {
+                                       <TextField
+                                           state=state
+                                           key="latency"
+                                           id="latency-b"
+                                           shared=true
+                                           label=b
+                                           hint=String::new()
+                                           get=|f| f.latency_b.clone()
+                                           set=|f, v| f.latency_b = v
+                                       />
+                                   }
+                               })}
+                           }
+                       }}
+                       <FieldError state=state
+    key="latency" />
+                       <TextField
+                           state=state
+                           key="loss"
+                           label="Loss (%)"
+                           hint="0 – 100 % of messages lost".to_owned()
+                           get=|f| f.loss.clone()
+                           set=|f, v| f.loss = v
+                       />
+                       <TextField
+                           state=state
+                           key="duplicate"
+                           label="Duplication (%)"
+                           hint="0 – 100 % of messages delivered twice".to_owned()
+                           get=|f| f.duplicate.clone()
+                           set=|f, v| f.duplicate = v
+                       />
+                   </fieldset>
+                   <fieldset>
+                       <legend>"Protocol"</legend>
+                       <Choice
+                           state=state
+                           key="protocol"
+                           label="Protocol"
+                           options=ProtocolChoice::ALL.iter().map(|c| (c.name(), c.label())).collect()
+                           get=|f| f.protocol.name()
+                           set=|f, v| {
+                               if let Some(c) = ProtocolChoice::from_name(&v) {
+                                   f.protocol = c;
+                               }
+                           }
+                       />
+                       <Show when=move || {
+                           state.form.with(|f| matches!(f.protocol, ProtocolChoice::Push | ProtocolChoice::PushPull))
+                       }>
+                           <TextField
+                               state=state
+                               key="protocol"
+                               id="fanout"
+                               shared=true
+                               label="Fanout (peers per round)"
+                               hint="1 or more".to_owned()
+                               get=|f| f.fanout.clone()
+                               set=|f, v| f.fanout = v
+                           />
+                           <TextField
+                               state=state
+                               key="protocol"
+                               id="period"
+                               shared=true
+                               label="Period (ms between rounds)"
+                               hint="above 0".to_owned()
+                               get=|f| f.period_ms.clone()
+                               set=|f, v| f.period_ms = v
+                           />
+                       </Show>
+                       <Show when=move || state.form.with(|f| f.protocol == ProtocolChoice::Push)>
+                           <TextField
+                               state=state
+                               key="protocol"
+                               id="rounds"
+                               shared=true
+                               label="Rounds"
+                               hint="1 or more".to_owned()
+                               get=|f| f.rounds.clone()
+                               set=|f, v| f.rounds = v
+                           />
+                       </Show>
+                       <Show when=move || state.form.with(|f| f.protocol == ProtocolChoice::Tree)>
+                           <TextField
+                               state=state
+                               key="protocol"
+                               id="root"
+                               shared=true
+                               label="Root node"
+                               hint="the node the tree hangs from".to_owned()
+                               get=|f| f.root.clone()
+                               set=|f, v| f.root = v
+                           />
+                       </Show>
+                       <FieldError state=state
+    key="protocol" />
+                   </fieldset>
+                   <fieldset>
+                       <legend>"Run"</legend>
+                       <TextField
+                           state=state
+                           key="seed"
+                           label="Seed"
+                           hint="any whole number: same seed, same run".to_owned()
+                           get=|f| f.seed.clone()
+                           set=|f, v| f.seed = v
+                       />
+                       <TextField
+                           state=state
+                           key="duration"
+                           label="Duration (ms)"
+                           hint=limits::duration()
+                           get=|f| f.duration_ms.clone()
+                           set=|f, v| f.duration_ms = v
+                       />
+                   </fieldset>
+                   <ActionList />
+                   <div class="button-row editor-buttons">
+                       <button type="submit" class="button-primary">"Apply"</button>
+                       <button
+                           type="button"
+                           on:click=move |_| {
+                               let form = lab.session.with_value(|s| Form::from_scenario(s.scenario()));
+                               state.form.set(form);
+                               state.problems.set(Vec::new());
+                               state.refreshed.update(|v| *v += 1);
+                           }
+                       >
+                           "Revert"
+                       </button>
+                   </div>
+                   <p class="hint" role="status">{move || applied.get()}</p>
+               </form>
+               </details>
+           </div>
+       }
 }
 
-/// The alert listing every problem, with links to the fields.
-#[component]
-fn ProblemSummary() -> impl IntoView {
-    let state = expect_context::<EditorState>();
-    view! {
-        <div role="alert" class="problem-summary-slot">
-            <Show when=move || state.problems.with(|p| !p.is_empty())>
-                <div class="problem-summary">
-                    <p>
-                        <strong>
-                            {move || {
-                                let n = state.problems.with(Vec::len);
-                                if n == 1 {
-                                    "1 problem: ".to_owned()
-                                } else {
-                                    format!("{n} problems: ")
-                                }
-                            }}
-                        </strong>
-                        "fix them and press Apply again. The previous run is still running."
-                    </p>
-                    <ul>
-                        {move || {
-                            state
-                                .problems
-                                .get()
-                                .into_iter()
-                                .map(|p| {
-                                    view! {
-                                        <li>
-                                            <a href=format!("#{}", error_id(&p.field)) on:click=move |ev| {
-                                                // Keep the fragment (it may be a share link): scroll instead.
-                                                ev.prevent_default();
-                                                if let Some(el) = document().get_element_by_id(&error_id(&p.field)) {
-                                                    el.scroll_into_view();
-                                                }
-                                            }>{field_name(&p.field)}</a>
-                                            ": "
-                                            {p.message.clone()}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()
-                        }}
-                    </ul>
-                </div>
-            </Show>
-        </div>
-    }
-}
-
+/// A field key's name in the problem list.
 fn field_name(key: &str) -> String {
     match key {
         "nodes" => "Nodes".into(),
@@ -450,122 +397,10 @@ fn field_name(key: &str) -> String {
     }
 }
 
-/// The problem for a field key, in an element the field points to with `aria-describedby`.
-#[component]
-fn FieldError(key: &'static str) -> impl IntoView {
-    let state = expect_context::<EditorState>();
-    view! {
-        <p class="field-error" id=error_id(key)>
-            {move || state.problem(key).unwrap_or_default()}
-        </p>
-    }
-}
-
-/// A labelled text input bound to a form field, with its hint and its problem.
-#[component]
-fn TextField(
-    /// The problem key this field reports under.
-    key: &'static str,
-    /// The element id suffix (defaults to the key).
-    #[prop(optional)]
-    id: Option<&'static str>,
-    /// The label.
-    label: &'static str,
-    /// The limits or help shown under the field.
-    hint: String,
-    /// Reads the field from the form.
-    get: fn(&Form) -> String,
-    /// Writes the field into the form.
-    set: fn(&mut Form, String),
-) -> impl IntoView {
-    let state = expect_context::<EditorState>();
-    let id = id.unwrap_or(key);
-    let input_id = format!("f-{id}");
-    let hint_id = format!("f-{id}-hint");
-    let has_hint = !hint.is_empty();
-    let described = move || {
-        let mut ids = Vec::new();
-        if has_hint {
-            ids.push(hint_id.clone());
-        }
-        if state.problem(key).is_some() {
-            ids.push(error_id(key));
-        }
-        ids.join(" ")
-    };
-    let own_error = id == key;
-    view! {
-        <div class="field">
-            <label for=input_id.clone()>{label}</label>
-            <input
-                id=input_id
-                type="text"
-                inputmode="decimal"
-                autocomplete="off"
-                spellcheck="false"
-                aria-invalid=move || state.problem(key).is_some().then_some("true")
-                aria-describedby=described
-                prop:value=move || {
-                    state.refreshed.track();
-                    state.form.with_untracked(get)
-                }
-                on:input=move |ev| {
-                    let value = event_target_value(&ev);
-                    state.form.update(|f| set(f, value));
-                }
-            />
-            {has_hint.then(|| view! { <p class="hint" id=format!("f-{id}-hint")>{hint.clone()}</p> })}
-            {own_error.then(|| view! { <FieldError key=key /> })}
-        </div>
-    }
-}
-
-/// A labelled menu bound to a form field.
-#[component]
-fn Choice(
-    /// The problem key (and element id).
-    key: &'static str,
-    /// The label.
-    label: &'static str,
-    /// `(value, label)` pairs.
-    options: Vec<(&'static str, &'static str)>,
-    /// Reads the chosen value.
-    get: fn(&Form) -> &'static str,
-    /// Writes the chosen value.
-    set: fn(&mut Form, String),
-) -> impl IntoView {
-    let state = expect_context::<EditorState>();
-    let id = format!("f-{key}-kind");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <select
-                id=id
-                aria-describedby=move || state.problem(key).is_some().then(|| error_id(key))
-                on:change=move |ev| {
-                    let value = event_target_value(&ev);
-                    state.form.update(|f| set(f, value));
-                }
-            >
-                {options
-                    .into_iter()
-                    .map(|(value, text)| {
-                        view! {
-                            <option value=value selected=move || state.form.with(|f| get(f) == value)>
-                                {text}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </div>
-    }
-}
-
 /// The list of actions with add and remove.
 #[component]
 fn ActionList() -> impl IntoView {
-    let state = expect_context::<EditorState>();
+    let state = expect_context::<EditorState<Form>>();
     // Rows are rebuilt when the form is replaced or a row is added or removed (`refreshed`),
     // not while the learner types into them.
     let count = move || {
@@ -573,30 +408,31 @@ fn ActionList() -> impl IntoView {
         state.form.with_untracked(|f| f.actions.len())
     };
     view! {
-        <fieldset class="actions-list">
-            <legend>"Actions"</legend>
-            <p class="hint">"Broadcasts and faults at given times (ms). The buttons under the view add to this list."</p>
-            <FieldError key="actions" />
-            <ol>
-                {move || (0..count()).map(|i| view! { <ActionRowView index=i /> }).collect_view()}
-            </ol>
-            <button
-                type="button"
-                on:click=move |_| {
-                    state.form.update(|f| f.actions.push(ActionRow::new()));
-                    state.refreshed.update(|v| *v += 1);
-                }
-            >
-                "Add action"
-            </button>
-        </fieldset>
-    }
+           <fieldset class="actions-list">
+               <legend>"Actions"</legend>
+               <p class="hint">"Broadcasts and faults at given times (ms). The buttons under the view add to this list."</p>
+               <FieldError state=state
+    key="actions" />
+               <ol>
+                   {move || (0..count()).map(|i| view! { <ActionRowView index=i /> }).collect_view()}
+               </ol>
+               <button
+                   type="button"
+                   on:click=move |_| {
+                       state.form.update(|f| f.actions.push(ActionRow::new()));
+                       state.refreshed.update(|v| *v += 1);
+                   }
+               >
+                   "Add action"
+               </button>
+           </fieldset>
+       }
 }
 
 /// One action: what, which node, when, and Remove.
 #[component]
 fn ActionRowView(index: usize) -> impl IntoView {
-    let state = expect_context::<EditorState>();
+    let state = expect_context::<EditorState<Form>>();
     let key = format!("actions[{index}]");
     let key_for_problem = key.clone();
     let problem = move || state.problem(&key_for_problem);
@@ -616,7 +452,7 @@ fn ActionRowView(index: usize) -> impl IntoView {
         state.refreshed.update(|v| *v += 1);
     };
     let number = index + 1;
-    let err = error_id(&key);
+    let err = state.error_id(&key);
     let err_for_aria = err.clone();
     let problem_for_aria = problem.clone();
     let described = move || problem_for_aria().is_some().then(|| err_for_aria.clone());

@@ -3,7 +3,7 @@
 
 use crate::fork::{Change, ChangeKind};
 use crate::scenario::{Lab, Preset, Scenario};
-use edge::layout::{MELBOURNE_USERS, TopologyPreset};
+use edge::layout::{MAX_DEVICES, MELBOURNE_USERS, TopologyPreset};
 use edge::{AppSpec, Autoscaler, EdgeConfig, Links, Policy, Runtime, ServerlessConfig};
 use sim::SimDuration;
 
@@ -18,6 +18,23 @@ pub const MAX_EDGE_NODES: u32 = 20_000;
 pub(crate) fn validate(e: &EdgeScenario, problem: &mut impl FnMut(&str, String)) {
     for (field, message) in e.problems() {
         problem(&field, message);
+    }
+    // The model runs a world without devices (its idle power alone), but a lab run without
+    // them has no tasks: every figure the page shows would be empty.
+    match e.topology {
+        TopologyPreset::Synthetic { devices: 0, .. } => problem(
+            "topology.devices",
+            format!(
+                "must be between 1 and {MAX_DEVICES}, but it is 0: with no devices there are no tasks"
+            ),
+        ),
+        TopologyPreset::MelbourneCbd { users: 0, .. } => problem(
+            "topology.users",
+            format!(
+                "must be between 1 and {MELBOURNE_USERS}, but it is 0: with no users there are no tasks"
+            ),
+        ),
+        _ => {}
     }
     let n = e.node_count();
     if n > MAX_EDGE_NODES {

@@ -501,12 +501,13 @@ impl Scenario {
                 message,
             })
         };
-        if self.duration == SimDuration::ZERO || self.duration > MAX_DURATION {
+        if !duration_in_range(self.duration) {
             problem(
                 "duration",
                 format!(
-                    "must be above 0 and at most {MAX_DURATION}, but it is {}",
-                    self.duration
+                    "must be above 0 ms and at most {} ms (one hour), but it is {} ms",
+                    MAX_DURATION.as_millis_f64(),
+                    self.duration.as_millis_f64()
                 ),
             );
         }
@@ -597,15 +598,20 @@ pub(crate) fn validate_network(
     }
 }
 
+/// Whether a run may last `duration`: above zero, at most [`MAX_DURATION`].
+pub fn duration_in_range(duration: SimDuration) -> bool {
+    duration > SimDuration::ZERO && duration <= MAX_DURATION
+}
+
 /// `Ok` if `node` is one of `nodes`; else says what `verb` named.
 pub(crate) fn node_in_range(node: NodeId, nodes: u32, verb: &str) -> Result<(), String> {
-    if node.0 < nodes {
-        Ok(())
-    } else {
-        Err(format!(
+    match nodes {
+        _ if node.0 < nodes => Ok(()),
+        1 => Err(format!("{verb} {node}, but the only node is n0")),
+        _ => Err(format!(
             "{verb} {node}, but the nodes are n0 to n{}",
             nodes.saturating_sub(1)
-        ))
+        )),
     }
 }
 
@@ -628,13 +634,25 @@ pub(crate) fn validate_actions(
         );
         return;
     }
+    // With no nodes or no valid duration, that field's own problem says what is wrong: the
+    // actions are checked against the nodes and the end once those are valid, instead of
+    // repeating one cause once per action.
+    let check_nodes = nodes > 0;
+    let check_times = duration_in_range(duration);
     for (i, a) in actions.iter().enumerate() {
         let field = format!("actions[{i}]");
-        if a.at > SimTime::ZERO + duration {
+        if check_times && a.at > SimTime::ZERO + duration {
             problem(
                 &field,
-                format!("happens at {} but the run ends at {duration}", a.at),
+                format!(
+                    "happens at {} ms but the run ends at {} ms",
+                    a.at.as_millis_f64(),
+                    duration.as_millis_f64()
+                ),
             );
+        }
+        if !check_nodes {
+            continue;
         }
         if let ActionKind::Fault(f) = &a.kind
             && let Err(e) = f.validate(nodes)

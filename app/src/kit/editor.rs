@@ -1,0 +1,313 @@
+//! One scenario editor for every lab: the form's state ([`EditorState`]), labelled fields bound
+//! to it ([`TextField`], [`Choice`]), each problem shown the same way under its field
+//! ([`FieldError`], outlined with `aria-invalid`) and listed above Apply with a link to it
+//! ([`ProblemSummary`]). A lab's editor supplies its form type, its field keys and names, and
+//! the mapping of its scenario's validation problems onto those keys.
+//!
+//! A field key names the form field a problem belongs to (`nodes`, `sync.interval`,
+//! `actions[2]`). A problem reported under `key.more` (say `serverless.keep_alive` under a
+//! `serverless` field) is shown at `key` when no field claims the longer key.
+
+use super::form::FieldProblem;
+use leptos::prelude::*;
+
+/// The state of one lab's editor: the fields as typed, the problems of the last Apply, and how
+/// its ids and names are made.
+pub struct EditorState<F: Send + Sync + 'static> {
+    /// The fields as typed.
+    pub form: RwSignal<F>,
+    /// The problems of the last Apply (empty once it succeeds).
+    pub problems: RwSignal<Vec<FieldProblem>>,
+    /// Bumped when the form is replaced as a whole: inputs then re-read their value (while the
+    /// learner types, an input is not written back, so the caret stays where it is).
+    pub refreshed: RwSignal<u64>,
+    /// The prefix of every element id of this editor (`f`, `crdt`, `edge`): ids stay unique
+    /// when two editors share a page.
+    pub prefix: &'static str,
+    /// A field key's name in the problem list ("Replicas" for `nodes`).
+    pub field_name: fn(&str) -> String,
+}
+
+impl<F: Send + Sync + 'static> Clone for EditorState<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F: Send + Sync + 'static> Copy for EditorState<F> {}
+
+impl<F: Send + Sync + 'static> EditorState<F> {
+    /// A new editor showing `form`, with no problems.
+    pub fn new(form: F, prefix: &'static str, field_name: fn(&str) -> String) -> Self {
+        EditorState {
+            form: RwSignal::new(form),
+            problems: RwSignal::new(Vec::new()),
+            refreshed: RwSignal::new(0),
+            prefix,
+            field_name,
+        }
+    }
+
+    /// Replaces the whole form (a preset, a link, Apply): inputs re-read their values.
+    pub fn replace(&self, form: F) {
+        self.form.set(form);
+        self.refreshed.update(|v| *v += 1);
+    }
+
+    /// Every problem for the field `key` (its own and its sub-keys'), joined; `None` if there
+    /// is none.
+    pub fn problem(&self, key: &str) -> Option<String> {
+        self.problems.with(|p| {
+            let messages: Vec<&str> = p
+                .iter()
+                .filter(|p| belongs_to(&p.field, key))
+                .map(|p| p.message.as_str())
+                .collect();
+            (!messages.is_empty()).then(|| messages.join(" "))
+        })
+    }
+
+    /// The id of the element that shows `key`'s problems.
+    pub fn error_id(&self, key: &str) -> String {
+        format!(
+            "{}-{}-error",
+            self.prefix,
+            key.replace(['[', ']', '.'], "-")
+        )
+    }
+
+    /// The id of the input for `id`.
+    pub fn input_id(&self, id: &str) -> String {
+        format!("{}-{id}", self.prefix)
+    }
+}
+
+/// Whether a problem reported under `field` is shown at the field `key`.
+pub fn belongs_to(field: &str, key: &str) -> bool {
+    field == key || field.strip_prefix(key).is_some_and(|r| r.starts_with('.'))
+}
+
+/// "1 problem", "3 problems".
+pub fn problem_count(n: usize) -> String {
+    if n == 1 {
+        "1 problem: fix it".to_owned()
+    } else {
+        format!("{n} problems: fix them")
+    }
+}
+
+/// The problem for a field key, in an element the field points to with `aria-describedby`.
+#[component]
+pub fn FieldError<F: Send + Sync + 'static>(
+    /// The editor.
+    state: EditorState<F>,
+    /// The field key.
+    #[prop(into)]
+    key: String,
+) -> impl IntoView {
+    let id = state.error_id(&key);
+    view! { <p class="field-error" id=id>{move || state.problem(&key).unwrap_or_default()}</p> }
+}
+
+/// A labelled text input bound to a form field, with its limits hint and its problem.
+#[component]
+pub fn TextField<F: Send + Sync + 'static>(
+    /// The editor.
+    state: EditorState<F>,
+    /// The problem key this field reports under.
+    key: &'static str,
+    /// The element id suffix (defaults to the key).
+    #[prop(optional)]
+    id: Option<&'static str>,
+    /// Whether other fields share the key: then its problem is shown once, by a
+    /// [`FieldError`] after them, not under this field.
+    #[prop(optional)]
+    shared: bool,
+    /// The label.
+    #[prop(into)]
+    label: Signal<String>,
+    /// The limits or help shown under the field (empty: none).
+    #[prop(into)]
+    hint: Signal<String>,
+    /// Reads the field from the form.
+    get: fn(&F) -> String,
+    /// Writes the field into the form.
+    set: fn(&mut F, String),
+) -> impl IntoView {
+    let id = id.unwrap_or(key);
+    let input_id = state.input_id(id);
+    let hint_id = format!("{input_id}-hint");
+    let hint_for_ids = hint_id.clone();
+    let error_id = state.error_id(key);
+    let described = move || {
+        let mut ids = Vec::new();
+        if !hint.with(String::is_empty) {
+            ids.push(hint_for_ids.clone());
+        }
+        if state.problem(key).is_some() {
+            ids.push(error_id.clone());
+        }
+        ids.join(" ")
+    };
+    let own_error = !shared;
+    view! {
+        <div class="field">
+            <label for=input_id.clone()>{label}</label>
+            <input
+                id=input_id
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                spellcheck="false"
+                aria-invalid=move || state.problem(key).is_some().then_some("true")
+                aria-describedby=described
+                prop:value=move || {
+                    state.refreshed.track();
+                    state.form.with_untracked(get)
+                }
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    state.form.update(|f| set(f, value));
+                }
+            />
+            <p class="hint" id=hint_id hidden=move || hint.with(String::is_empty)>{hint}</p>
+            {own_error.then(|| view! { <FieldError state=state key=key /> })}
+        </div>
+    }
+}
+
+/// A labelled menu bound to a form field.
+#[component]
+pub fn Choice<F: Send + Sync + 'static>(
+    /// The editor.
+    state: EditorState<F>,
+    /// The problem key.
+    key: &'static str,
+    /// The element id suffix (defaults to `{key}-kind`).
+    #[prop(optional)]
+    id: Option<&'static str>,
+    /// The label.
+    label: &'static str,
+    /// `(value, label)` pairs.
+    options: Vec<(&'static str, &'static str)>,
+    /// Reads the chosen value.
+    get: fn(&F) -> &'static str,
+    /// Writes the chosen value.
+    set: fn(&mut F, String),
+    /// Shows the key's problem under the menu (when no text field of the same key does).
+    #[prop(optional)]
+    own_error: bool,
+) -> impl IntoView {
+    let select_id = match id {
+        Some(id) => state.input_id(id),
+        None => state.input_id(&format!("{key}-kind")),
+    };
+    view! {
+        <div class="field">
+            <label for=select_id.clone()>{label}</label>
+            <select
+                id=select_id
+                aria-invalid=move || (own_error && state.problem(key).is_some()).then_some("true")
+                aria-describedby=move || state.problem(key).is_some().then(|| state.error_id(key))
+                on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    state.form.update(|f| set(f, value));
+                }
+            >
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        view! {
+                            <option value=value selected=move || state.form.with(|f| get(f) == value)>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            {own_error.then(|| view! { <FieldError state=state key=key /> })}
+        </div>
+    }
+}
+
+/// The alert listing every problem of the last Apply, each naming its field with a link to the
+/// problem shown there; the previous run is kept.
+#[component]
+pub fn ProblemSummary<F: Send + Sync + 'static>(
+    /// The editor.
+    state: EditorState<F>,
+) -> impl IntoView {
+    view! {
+        <div role="alert" class="problem-summary-slot">
+            <Show when=move || state.problems.with(|p| !p.is_empty())>
+                <div class="problem-summary">
+                    <p>
+                        <strong>{move || problem_count(state.problems.with(Vec::len))}</strong>
+                        " and press Apply again. The previous run is still running."
+                    </p>
+                    <ul>
+                        {move || {
+                            state
+                                .problems
+                                .get()
+                                .into_iter()
+                                .map(|p| {
+                                    let target = state.error_id(&p.field);
+                                    let field = p.field.clone();
+                                    view! {
+                                        <li>
+                                            <a href=format!("#{target}") on:click=move |ev| {
+                                                // Keep the fragment (it may be a share link):
+                                                // scroll to the field's problem instead.
+                                                ev.prevent_default();
+                                                scroll_to_problem(state, &field);
+                                            }>{(state.field_name)(&p.field)}</a>
+                                            ": "
+                                            {p.message.clone()}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </ul>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// Scrolls to the element showing `field`'s problem, or to that of the longest key it belongs
+/// to (`serverless` for `serverless.keep_alive`).
+fn scroll_to_problem<F: Send + Sync + 'static>(state: EditorState<F>, field: &str) {
+    let mut key = field;
+    loop {
+        if let Some(el) = document().get_element_by_id(&state.error_id(key)) {
+            el.scroll_into_view();
+            return;
+        }
+        match key.rfind('.') {
+            Some(i) => key = &key[..i],
+            None => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sub_keys_belong_to_their_field_only() {
+        assert!(belongs_to("nodes", "nodes"));
+        assert!(belongs_to("serverless.keep_alive", "serverless"));
+        assert!(!belongs_to("nodesx", "nodes"));
+        assert!(!belongs_to("actions[1]", "actions"));
+        assert!(!belongs_to("nodes", "serverless"));
+    }
+
+    #[test]
+    fn the_count_agrees_with_its_number() {
+        assert_eq!(problem_count(1), "1 problem: fix it");
+        assert_eq!(problem_count(3), "3 problems: fix them");
+    }
+}
