@@ -15,6 +15,7 @@ static ALLOCATOR: Cap<System> = Cap::new(System, usize::MAX);
 #[path = "../common/reference_hashes.rs"]
 mod reference_hashes;
 
+mod advice;
 mod crdt;
 mod edge;
 mod link;
