@@ -416,8 +416,13 @@ mod tests {
             f.devices = "0".into();
         });
         assert_eq!(p[0].field, "devices", "{p:?}");
-        for key in ["edges", "fogs", "devices", "queue", "report", "mobility", "duration"] {
-            assert!(!EdgeForm::from_scenario(&base).hint(key).is_empty(), "{key}");
+        for key in [
+            "edges", "fogs", "devices", "queue", "report", "mobility", "duration",
+        ] {
+            assert!(
+                !EdgeForm::from_scenario(&base).hint(key).is_empty(),
+                "{key}"
+            );
         }
     }
 }

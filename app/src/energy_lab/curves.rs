@@ -144,10 +144,16 @@ pub fn dvfs_view(e: &EnergyScenario) -> Result<DvfsView, String> {
     } else {
         "Running slowly wins here: race to idle does not pay."
     };
+    // The advice points to the other outcome: what to change to see it.
+    let advice = if race.race_wins {
+        "Lower the static power to see running slowly win: with little leakage, the dynamic \
+         C·V²·f energy, which falls with the voltage, dominates."
+    } else {
+        "Raise the static power to see racing win: leakage is paid for as long as the task runs."
+    };
     let verdict = format!(
         "Racing at {} MHz and then idling uses {} J per period; running at {} MHz, the slowest \
-         level, uses {} J. Over the whole range the least energy is at {} MHz. Raise the static \
-         power to see racing win: leakage is paid for as long as the task runs.",
+         level, uses {} J. Over the whole range the least energy is at {} MHz. {advice}",
         figure(race.race.level.frequency.0 / 1e6),
         figure(race.race_energy.0),
         figure(race.slow.level.frequency.0 / 1e6),
@@ -230,6 +236,11 @@ mod tests {
         let v = dvfs_view(energy_of(&s).unwrap()).unwrap();
         assert!(v.headline.starts_with("Running slowly wins"));
         assert!(v.verdict.contains("at 600 MHz"), "{}", v.verdict);
+        assert!(
+            v.verdict.contains("Raise the static power"),
+            "{}",
+            v.verdict
+        );
         assert_eq!(v.at.level.frequency.0, 1e9);
         assert_eq!(v.chart.mark_x, Some(1000.0));
         let scenario::scenario::Lab::Energy(e) = &mut s.lab else {
@@ -244,6 +255,11 @@ mod tests {
             v.headline
         );
         assert_eq!(v.best_mhz, 1600.0);
+        assert!(
+            v.verdict.contains("Lower the static power") && !v.verdict.contains("Raise"),
+            "the advice follows the outcome: {}",
+            v.verdict
+        );
         // 1e9 cycles at 1.6 GHz: 0.625 s.
         assert_eq!(v.figures[3].1, "0.625 s");
     }

@@ -10,6 +10,8 @@ use crate::energy_lab::numbers::figure;
 use crate::energy_lab::streaming;
 use crate::kit::canvas::current_theme;
 use crate::kit::share;
+use crate::kit::ui::transport::ShortcutsDialog;
+use crate::kit::ui::{TransportKey, install_transport_keys, show_dialog};
 use energy::coefficients::{COUNTRY_ELECTRICITY, GRIDS, PUE_VALUES};
 use energy::consolidation::Policy;
 use leptos::html;
@@ -581,7 +583,7 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                         state=state
                         id="energy-static"
                         label="Static power (W)"
-                        hint="Leakage while running, at any frequency (2 W assumed for illustration)."
+                        hint="Leakage while running, at any frequency. The preset's 2 W is assumed for illustration: the data sheet gives no figure, and C is fitted to the 24.5 W TDP with it."
                         get=|d| d.static_power_w.clone()
                         set=|d, v| d.static_power_w = v
                     />
@@ -624,6 +626,17 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
         </section>
     }
 }
+
+/// The consolidation player's keyboard shortcuts.
+const SLOT_SHORTCUTS: [(&str, &str); 7] = [
+    ("Space", "Play or pause the slots"),
+    (".", "Step: the next slot"),
+    (",", "Step back: the previous slot"),
+    ("r", "Back to the first slot"),
+    ("End", "The last slot"),
+    ("?", "Show this list"),
+    ("Esc", "Close this list"),
+];
 
 /// The consolidation experiment.
 #[component]
@@ -689,7 +702,7 @@ fn Consolidation(
     ) {
         on_cleanup(move || handle.clear());
     }
-    let on_play = move |_| {
+    let on_play = move |_: ()| {
         if playing.get_untracked() {
             playing.set(false);
         } else {
@@ -699,6 +712,29 @@ fn Consolidation(
             playing.set(true);
         }
     };
+    // The run's keys, slot by slot: Space plays or pauses, `.` and `,` step, `r` goes back to
+    // the first slot, End to the last, `?` lists them.
+    let help = NodeRef::<html::Dialog>::new();
+    install_transport_keys(move |key| match key {
+        TransportKey::PlayPause => on_play(()),
+        TransportKey::Step => {
+            playing.set(false);
+            advance();
+        }
+        TransportKey::StepBack => {
+            playing.set(false);
+            slot.update(|t| *t = t.saturating_sub(1));
+        }
+        TransportKey::Reset => {
+            playing.set(false);
+            slot.set(0);
+        }
+        TransportKey::RunToEnd => {
+            playing.set(false);
+            slot.set(slots().saturating_sub(1));
+        }
+        TransportKey::Help => show_dialog(help),
+    });
     let charts = Memo::new(move |_| {
         let t = slot.get();
         experiment.with(|x| x.as_ref().ok().map(|x| x.charts(t)))
@@ -782,7 +818,7 @@ fn Consolidation(
                 </form>
                 <div class="energy-results">
                     <div class="transport-buttons" role="group" aria-label="Time slots">
-                        <button type="button" class="button-primary" on:click=on_play>
+                        <button type="button" class="button-primary" aria-keyshortcuts="Space" on:click=move |_| on_play(())>
                             {move || if playing.get() { "Pause" } else if at_end() { "Play again" } else { "Play" }}
                         </button>
                         <button
@@ -833,6 +869,16 @@ fn Consolidation(
                                 )
                             }}
                         </span>
+                        <button
+                            type="button"
+                            class="button-quiet"
+                            aria-keyshortcuts="Shift+?"
+                            aria-haspopup="dialog"
+                            on:click=move |_| show_dialog(help)
+                        >
+                            "Keys"
+                        </button>
+                        <ShortcutsDialog dialog=help rows=&SLOT_SHORTCUTS />
                     </div>
                     <div class="field energy-scrub">
                         <label for="energy-slot-range">"Time slot"</label>

@@ -1173,7 +1173,11 @@ mod tests {
         let mut form = Form::from_scenario(&broadcast_presets()[0].scenario);
         form.duration_ms = "0".into();
         let problems = problems_of(&form);
-        assert_eq!(problems.len(), 1, "the actions are not blamed: {problems:?}");
+        assert_eq!(
+            problems.len(),
+            1,
+            "the actions are not blamed: {problems:?}"
+        );
         assert!(problems[0].1.ends_with("but it is 0 ms."), "{problems:?}");
     }
 

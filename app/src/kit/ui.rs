@@ -312,9 +312,65 @@ pub fn start_animation_loop<
     }
 }
 
-/// Space: play/pause; `.`: step; `,`: step back; `r`: reset; `?`: the shortcuts dialog. Ignored while typing in
-/// a field or with a modifier held.
+/// Space: play/pause; `.`: step; `,`: step back; `r`: reset; End: run to the end; `?`: the
+/// shortcuts dialog. Ignored while typing in a field or with a modifier held.
 pub fn install_shortcuts<R: LabRun + 'static>(lab: LabContext<R>, help: NodeRef<html::Dialog>) {
+    install_transport_keys(move |key| match key {
+        TransportKey::PlayPause => lab.update(|s| s.toggle_play()),
+        TransportKey::Step => lab.update(|s| {
+            s.step_moment();
+        }),
+        TransportKey::StepBack => lab.update(|s| {
+            s.step_back_moment();
+        }),
+        TransportKey::Reset => lab.update(|s| s.reset()),
+        TransportKey::RunToEnd => lab.update(|s| s.run_to_end()),
+        TransportKey::Help => show_dialog(help),
+    });
+}
+
+/// Opens a modal dialog, if it is on the page.
+pub fn show_dialog(dialog: NodeRef<html::Dialog>) {
+    if let Some(dialog) = dialog.get_untracked() {
+        let _ = dialog.show_modal();
+    }
+}
+
+/// A transport key the learner pressed (see [`install_transport_keys`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportKey {
+    /// Space.
+    PlayPause,
+    /// `.`
+    Step,
+    /// `,`
+    StepBack,
+    /// `r`
+    Reset,
+    /// End.
+    RunToEnd,
+    /// `?`
+    Help,
+}
+
+impl TransportKey {
+    /// The transport key `key` (a `KeyboardEvent.key`) stands for.
+    pub fn from_key(key: &str) -> Option<TransportKey> {
+        Some(match key {
+            " " => TransportKey::PlayPause,
+            "." => TransportKey::Step,
+            "," => TransportKey::StepBack,
+            "r" | "R" => TransportKey::Reset,
+            "End" => TransportKey::RunToEnd,
+            "?" => TransportKey::Help,
+            _ => return None,
+        })
+    }
+}
+
+/// Calls `on_key` for the transport keys pressed on the page while it is mounted, except those
+/// typed into a field or a menu, pressed inside a dialog, or Space on a focused button or link.
+pub fn install_transport_keys(on_key: impl Fn(TransportKey) + 'static) {
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() {
             return;
@@ -336,30 +392,12 @@ pub fn install_shortcuts<R: LabRun + 'static>(lab: LabContext<R>, help: NodeRef<
         if typing || (activates && ev.key() == " ") {
             return;
         }
-        match ev.key().as_str() {
-            " " => {
+        if let Some(key) = TransportKey::from_key(&ev.key()) {
+            if matches!(key, TransportKey::PlayPause | TransportKey::RunToEnd) {
+                // Space and End would scroll the page.
                 ev.prevent_default();
-                lab.update(|s| s.toggle_play());
             }
-            "." => {
-                lab.update(|s| {
-                    s.step_moment();
-                });
-            }
-            "," => {
-                lab.update(|s| {
-                    s.step_back_moment();
-                });
-            }
-            "r" | "R" => {
-                lab.update(|s| s.reset());
-            }
-            "?" => {
-                if let Some(dialog) = help.get_untracked() {
-                    let _ = dialog.show_modal();
-                }
-            }
-            _ => {}
+            on_key(key);
         }
     });
     on_cleanup(move || handle.remove());

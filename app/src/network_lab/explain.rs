@@ -136,6 +136,15 @@ pub fn explain(run: &BroadcastRun) -> Vec<String> {
         (Protocol::Tree { .. }, _) if loss == 0.0 => {
             "Try: raise loss to 10 % and watch whole subtrees miss the update.".to_owned()
         }
+        // On a network that is itself a tree, flooding has no other path than the spanning
+        // tree's: switching would change nothing (issue 15, item 2).
+        (
+            Protocol::Tree { .. },
+            TopologyKind::Tree { .. } | TopologyKind::Star | TopologyKind::Line,
+        ) => "Try: this network is itself a tree, so flooding would take the very same links. \
+              Pick a grid or a random topology first, then switch the protocol to flooding with \
+              the same loss and compare the reach."
+            .to_owned(),
         (Protocol::Tree { .. }, _) => {
             "Try: switch the protocol to flooding with the same loss and compare the reach."
                 .to_owned()

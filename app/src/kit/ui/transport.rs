@@ -93,7 +93,8 @@ pub fn Transport<R: LabRun + 'static>(
                 </button>
                 <button
                     type="button"
-                    title="Run to the end as fast as this computer can"
+                    aria-keyshortcuts="End"
+                    title="Run to the end as fast as this computer can (End)"
                     on:click=move |_| lab.update(|s| s.run_to_end())
                 >
                     "Run to end"
@@ -197,28 +198,46 @@ pub fn Transport<R: LabRun + 'static>(
     }
 }
 
+/// A lab run's keyboard shortcuts: key, then what it does.
+pub const RUN_SHORTCUTS: [(&str, &str); 7] = [
+    ("Space", "Play or pause"),
+    (
+        ".",
+        "Step: process the next moment (every event at the next event's time)",
+    ),
+    (",", "Step back: undo the last step (else one event)"),
+    ("r", "Reset to time zero (your actions are kept)"),
+    ("End", "Run to the end as fast as this computer can"),
+    ("?", "Show this list"),
+    ("Esc", "Close this list"),
+];
+
 /// The list of keyboard shortcuts, in a modal dialog.
 #[component]
 pub fn ShortcutsDialog(
     /// The dialog element, so the `?` key and button can open it.
     dialog: NodeRef<html::Dialog>,
+    /// The keys and what they do (default: [`RUN_SHORTCUTS`]).
+    #[prop(optional)]
+    rows: Option<&'static [(&'static str, &'static str)]>,
 ) -> impl IntoView {
     let close = move |_| {
         if let Some(d) = dialog.get_untracked() {
             d.close();
         }
     };
+    let rows = rows.unwrap_or(&RUN_SHORTCUTS);
     view! {
         <dialog node_ref=dialog class="lab-dialog" aria-labelledby="shortcuts-title">
             <h2 id="shortcuts-title">"Keyboard shortcuts"</h2>
             <table>
                 <tbody>
-                    <tr><th scope="row"><kbd>"Space"</kbd></th><td>"Play or pause"</td></tr>
-                    <tr><th scope="row"><kbd>"."</kbd></th><td>"Step: process the next moment (every event at the next event's time)"</td></tr>
-                    <tr><th scope="row"><kbd>","</kbd></th><td>"Step back: undo the last step (else one event)"</td></tr>
-                    <tr><th scope="row"><kbd>"r"</kbd></th><td>"Reset to time zero (your actions are kept)"</td></tr>
-                    <tr><th scope="row"><kbd>"?"</kbd></th><td>"Show this list"</td></tr>
-                    <tr><th scope="row"><kbd>"Esc"</kbd></th><td>"Close this list"</td></tr>
+                    {rows
+                        .iter()
+                        .map(|(key, what)| {
+                            view! { <tr><th scope="row"><kbd>{*key}</kbd></th><td>{*what}</td></tr> }
+                        })
+                        .collect_view()}
                 </tbody>
             </table>
             <p class="hint">"Shortcuts are off while a text field or menu has the focus."</p>
