@@ -15,7 +15,18 @@ pub fn SiteHeader(
     route: ReadSignal<Route>,
 ) -> impl IntoView {
     let current = move |target: Route| move || (route.get() == target).then_some("page");
+    let on_lab = move || route.get().lab_page().is_some();
     view! {
+        <nav class="skip-links" aria-label="Skip links">
+            <a class="skip-link" href="#main" on:click=move |ev| skip_to(ev, "#main")>
+                "Skip to content"
+            </a>
+            <Show when=on_lab>
+                <a class="skip-link" href="#main" on:click=move |ev| skip_to(ev, "[data-run-controls]")>
+                    "Skip to the run controls"
+                </a>
+            </Show>
+        </nav>
         <header class="site-header">
             <a class="brand" href=Route::Home.href() aria-current=current(Route::Home)>
                 <img class="brand-mark" src="public/favicon.svg" alt="" width="28" height="28" />
@@ -36,6 +47,25 @@ pub fn SiteHeader(
             <ThemeToggle />
         </header>
     }
+}
+
+/// Moves the focus to the first element matching `selector` (made focusable if it is not),
+/// without following the link: the page's fragment is its route or share link and must stay.
+fn skip_to(ev: leptos::ev::MouseEvent, selector: &str) {
+    ev.prevent_default();
+    let Some(target) = document()
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
+        return;
+    };
+    if target.tab_index() < 0 && !target.has_attribute("tabindex") {
+        let _ = target.set_attribute("tabindex", "-1");
+    }
+    let _ = target.focus();
+    target.scroll_into_view();
 }
 
 /// The "Labs" disclosure menu: a button that shows every lab under its part of the course, each

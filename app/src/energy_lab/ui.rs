@@ -818,7 +818,7 @@ fn Consolidation(
                 </form>
                 <div class="energy-results">
                     <div class="transport-buttons" role="group" aria-label="Time slots">
-                        <button type="button" class="button-primary" aria-keyshortcuts="Space" on:click=move |_| on_play(())>
+                        <button type="button" class="button-primary" aria-keyshortcuts="Space" data-run-controls="" on:click=move |_| on_play(())>
                             {move || if playing.get() { "Pause" } else if at_end() { "Play again" } else { "Play" }}
                         </button>
                         <button

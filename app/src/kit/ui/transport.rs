@@ -49,6 +49,7 @@ pub fn Transport<R: LabRun + 'static>(
                     type="button"
                     class="button-primary"
                     aria-keyshortcuts="Space"
+                    data-run-controls=""
                     on:click=move |_| lab.update(|s| s.toggle_play())
                 >
                     {move || {
