@@ -254,3 +254,21 @@ test('every lab page offers its plots as PNG and SVG', async () => {
   await assertAxeClean(page, 'energy lab with plot downloads');
   watch.assertClean();
 });
+
+test("the lossy spanning tree's advice holds: a flooding fork reaches more nodes", async () => {
+  const { page, watch } = await site.open();
+  await page.goto(site.url + '#/lab/network');
+  await waitForHeading(page, 'Network & broadcast');
+  await status(page).waitFor();
+  await page.getByLabel('Preset').selectOption({ label: 'Lossy spanning tree' });
+  assert.match(await page.locator('#lab-preset-description').innerText(), /Switch the protocol to flooding/);
+  await forkWith(page, 'protocol', 'flood');
+  await runToEnd(page);
+  await inLockstep(page);
+  const reach = await row(page, 'Reach (node, update) pairs');
+  assert.equal(reach.sign, 'up', `flooding reaches more: ${reach.text}`);
+  assert.equal(reach.verdict, 'fork');
+  const sent = await row(page, 'Messages delivered');
+  assert.equal(sent.sign, 'up', `and costs more messages: ${sent.text}`);
+  watch.assertClean();
+});

@@ -131,3 +131,57 @@ test('share a run and open it in a fresh page: the same run', async () => {
   watch.assertClean();
   otherWatch.assertClean();
 });
+
+test('editor problems sit at their fields, in red, in the field unit, with limits shown', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const editor = page.locator('.editor');
+  const running = await readStatus(page);
+  const edges = editor.getByLabel('Edge servers');
+  assert.match(await page.locator('#edge-edges-hint').innerText(), /^1 – 1,000$/);
+  assert.match(await page.locator('#edge-devices-hint').innerText(), /1 – 20,000/);
+  assert.match(await page.locator('#edge-report-hint').innerText(), /10 ms – 600,000 ms/);
+
+  await edges.fill('0');
+  await editor.getByLabel('Devices (users)').fill('0');
+  await editor.getByLabel('Load report interval (ms)').fill('0');
+  await editor.getByLabel('Duration (s)').fill('0');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  await editor.locator('.problem-summary').waitFor();
+  const summary = await editor.locator('.problem-summary').innerText();
+  assert.match(summary, /4 problems: fix them/);
+  assert.match(summary, /Load report interval: The report interval must be between 10 ms and 600,000 ms, but it is 0 ms\./);
+  assert.match(summary, /Duration: The duration must be above 0 s and at most 3,600 s, but it is 0 s\./);
+  assert.doesNotMatch(summary, /\bns\b/, 'no unit the fields do not use');
+
+  // Each problem is under its own field, which is outlined and points to it.
+  for (const [label, pattern] of [
+    ['Edge servers', /between 1 and 1000, but it is 0/],
+    ['Devices (users)', /with no devices there are no tasks/],
+    ['Load report interval (ms)', /but it is 0 ms/],
+    ['Duration (s)', /but it is 0 s/],
+  ]) {
+    const field = editor.getByLabel(label);
+    assert.equal(await field.getAttribute('aria-invalid'), 'true', label);
+    const ids = (await field.getAttribute('aria-describedby')).split(' ');
+    const error = page.locator(`#${ids[ids.length - 1]}`);
+    assert.match(await error.innerText(), pattern, label);
+    assert.equal(await error.getAttribute('class'), 'field-error', label);
+    const [colour, danger] = await error.evaluate((e) => [
+      getComputedStyle(e).color,
+      getComputedStyle(document.querySelector('.problem-summary')).color,
+    ]);
+    assert.equal(colour, danger, `${label}: the problem is in the danger colour`);
+  }
+  assert.deepEqual(await readStatus(page), running, 'the previous run is kept');
+  await assertAxeClean(page, 'edge editor with problems');
+  await screenshot(page, 'edge-editor-problems-light-1400x900');
+
+  await edges.fill('4');
+  await editor.getByLabel('Devices (users)').fill('40');
+  await editor.getByLabel('Load report interval (ms)').fill('1000');
+  await editor.getByLabel('Duration (s)').fill('60');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForFunction(() => !document.querySelector('.editor .problem-summary'));
+  watch.assertClean();
+});

@@ -244,3 +244,39 @@ test('screenshots of the energy lab, light and dark, wide and narrow', async () 
     watch.assertClean();
   }
 });
+
+test('the consolidation player takes the run keys, and the DVFS advice follows the outcome', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const slot = page.locator('#energy-slot');
+  await page.locator('body').focus();
+  await page.keyboard.press('.');
+  await page.keyboard.press('.');
+  assert.equal(await slot.getAttribute('data-slot'), '2', '. steps');
+  await page.keyboard.press(',');
+  assert.equal(await slot.getAttribute('data-slot'), '1', ', steps back');
+  await page.keyboard.press('End');
+  assert.match(await slot.innerText(), /Slot 12 of 12/, 'End goes to the last slot');
+  await page.keyboard.press('r');
+  assert.equal(await slot.getAttribute('data-slot'), '0', 'r goes back to the first slot');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('#energy-slot')?.dataset.playing === 'true');
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => document.querySelector('#energy-slot')?.dataset.playing === 'false');
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /Play or pause the slots/);
+  await page.keyboard.press('Escape');
+
+  // Slow wins at the preset's 2 W; with 20 W of leakage racing wins, and the advice turns.
+  const verdict = page.locator('#energy-verdict');
+  assert.match(await verdict.innerText(), /Raise the static power/);
+  await page.getByLabel('Static power (W)').fill('20');
+  await page.waitForFunction(() => /Race to idle wins/.test(document.body.innerText));
+  const text = await verdict.innerText();
+  assert.doesNotMatch(text, /Raise the static power/, text);
+  assert.match(text, /Lower the static power/);
+  assert.match(await page.locator('#energy-static-hint').innerText(), /preset's 2 W/);
+  watch.assertClean();
+});

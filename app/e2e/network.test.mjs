@@ -391,3 +391,26 @@ test('go back in time: undo a step, and scrub the timeline back and forth', asyn
   watch.assertClean();
   otherWatch.assertClean();
 });
+
+test('problems speak the field unit, and one cause is said once', async () => {
+  const { page, watch } = await site.open();
+  await openLab(page);
+  const editor = page.locator('.editor');
+  const summary = editor.locator('.problem-summary');
+  await editor.getByLabel('Duration (ms)').fill('0');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  await summary.waitFor();
+  let text = await summary.innerText();
+  assert.match(text, /1 problem: fix it and press Apply again/);
+  assert.match(text, /Duration: The duration must be above 0 ms and at most 3,600,000 ms, but it is 0 ms\./);
+  assert.doesNotMatch(text, /\bns\b|Action/, 'no other unit, and the actions are not blamed');
+
+  await editor.getByLabel('Duration (ms)').fill('1000');
+  await editor.getByLabel('Nodes', { exact: true }).fill('0');
+  await editor.getByRole('button', { name: 'Apply' }).click();
+  await page.waitForFunction(() => /Nodes:/.test(document.querySelector('.problem-summary')?.innerText ?? ''));
+  text = await summary.innerText();
+  assert.match(text, /1 problem: fix it/);
+  assert.doesNotMatch(text, /Broadcasts from/, 'the broadcasts are not blamed for the missing nodes');
+  watch.assertClean();
+});

@@ -199,3 +199,56 @@ test('the Labs menu works with the keyboard, groups labs by part and marks the c
   assert.equal(await button.getAttribute('aria-expanded'), 'false');
   watch.assertClean();
 });
+
+test('keyboard: Play is three key presses away, the shortcuts list Run to end, and End runs there', async () => {
+  const { page, watch } = await site.open();
+  for (const [hash, heading] of [
+    ['#/lab/network', 'Network & broadcast'],
+    ['#/lab/crdt', 'CRDT convergence'],
+    ['#/lab/edge', 'Edge–cloud continuum'],
+    ['#/lab/energy', 'Energy & sustainability'],
+  ]) {
+    await page.goto(site.url + hash);
+    await waitForHeading(page, heading);
+    await page.locator('body').focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Skip to content', hash);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Skip to the run controls', hash);
+    await page.keyboard.press('Enter');
+    const focused = await page.evaluate(() => document.activeElement.textContent.trim());
+    assert.match(focused, /^Play/, `${hash}: the focus is on Play`);
+    assert.equal(new URL(page.url()).hash, hash, 'the route is kept');
+  }
+  // The skip link shows when focused.
+  await page.goto(site.url + '#/lab/network');
+  await waitForHeading(page, 'Network & broadcast');
+  await page.locator('body').focus();
+  await page.keyboard.press('Tab');
+  const box = await page.locator('.skip-link').first().boundingBox();
+  assert.ok(box && box.y >= 0, 'the focused skip link is on screen');
+  await screenshot(page, 'skip-link-focused-light-1400x900');
+
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /End\s+Run to the end/);
+  await page.keyboard.press('Escape');
+  await page.locator('body').focus();
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => document.querySelector('#lab-status').dataset.mode === 'finished', null, {
+    timeout: 60_000,
+  });
+  watch.assertClean();
+});
+
+test('home pictures are dimmed in dark mode', async () => {
+  const { page, watch } = await site.open();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.goto(site.url);
+  await waitForHeading(page, 'Continuum');
+  const filter = await page.locator('.card-picture').first().evaluate((e) => getComputedStyle(e).filter);
+  assert.match(filter, /invert/);
+  await screenshot(page, 'home-dark-1400x900', { colorScheme: 'dark' });
+  watch.assertClean();
+});

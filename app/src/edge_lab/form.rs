@@ -211,40 +211,67 @@ impl EdgeForm {
                 })
             }
         };
-        let (Some(edges), Some(fogs), Some(devices), Some(queue), Some(seed), Some(report)) =
-            (edges, fogs, devices, queue, seed, report)
-        else {
-            return Err(problems);
-        };
-        let (Some(duration), Some(dwell), Some(serverless)) = (duration, dwell, serverless) else {
-            return Err(problems);
-        };
+        // Fields that do not parse keep the base scenario's values, so that the scenario's own
+        // checks still run on the others: every problem shows at once.
         let mut scenario = match &base.lab {
             Lab::Edge(_) => base.clone(),
             _ => scenario::edge_lab::default_edge_scenario(),
         };
-        scenario.seed = seed;
-        scenario.duration = duration;
+        if let Some(seed) = seed {
+            scenario.seed = seed;
+        }
+        if let Some(duration) = duration {
+            scenario.duration = duration;
+        }
         if let Lab::Edge(e) = &mut scenario.lab {
-            e.policy = self.policy;
-            e.topology = match self.place {
-                Place::Synthetic => TopologyPreset::Synthetic {
+            let (base_edges, base_fogs, base_devices) = match e.topology {
+                TopologyPreset::Synthetic {
                     edges,
                     fogs,
                     devices,
+                } => (edges, fogs, devices),
+                TopologyPreset::MelbourneCbd { users, fogs } => {
+                    (MELBOURNE_BASE_STATIONS, fogs, users)
+                }
+            };
+            e.policy = self.policy;
+            e.topology = match self.place {
+                Place::Synthetic => TopologyPreset::Synthetic {
+                    edges: edges.unwrap_or(base_edges),
+                    fogs: fogs.unwrap_or(base_fogs),
+                    devices: devices.unwrap_or(base_devices),
                 },
                 Place::Melbourne => TopologyPreset::MelbourneCbd {
-                    users: devices,
-                    fogs,
+                    users: devices.unwrap_or(base_devices.min(MELBOURNE_USERS)),
+                    fogs: fogs.unwrap_or(base_fogs),
                 },
             };
-            e.queue_capacity = queue;
-            e.report_interval = report;
-            e.mobility_dwell = dwell;
-            e.serverless = serverless;
+            if let Some(queue) = queue {
+                e.queue_capacity = queue;
+            }
+            if let Some(report) = report {
+                e.report_interval = report;
+            }
+            if let Some(dwell) = dwell {
+                e.mobility_dwell = dwell;
+            }
+            if let Some(serverless) = serverless {
+                e.serverless = serverless;
+            }
         }
-        scenario.validate().map_err(|e| problems_at_fields(&e))?;
-        Ok(scenario)
+        match scenario.validate() {
+            Ok(()) if problems.is_empty() => Ok(scenario),
+            Ok(()) => Err(problems),
+            Err(e) => {
+                // A field that did not parse has said what is wrong with it already.
+                for p in problems_at_fields(&e) {
+                    if !problems.iter().any(|q| q.field == p.field) {
+                        problems.push(p);
+                    }
+                }
+                Err(problems)
+            }
+        }
     }
 
     /// The limits of each count field, shown under it.

@@ -6,6 +6,11 @@ use protocols::broadcast::Protocol;
 use scenario::BroadcastRun;
 use scenario::scenario::TopologyKind;
 
+/// Up to this many nodes, the explainer says who misses an update while the run plays; above
+/// it, only once the run has ended (the walk over the graph grows with its size, and the text is
+/// rebuilt many times a second while a run plays).
+const SHORTFALL_LIVE_NODES: u64 = 10_000;
+
 /// Paragraphs for the explainer panel.
 pub fn explain(run: &BroadcastRun) -> Vec<String> {
     let params = run.params();
@@ -118,7 +123,15 @@ pub fn explain(run: &BroadcastRun) -> Vec<String> {
                 ", every node informed after {} (median).",
                 format::time_ns(t.0)
             )),
-            None => live.push_str("; no update has reached every node yet."),
+            // Finding who misses an update walks the whole graph: while a huge run plays, the
+            // text says only that no update is complete yet.
+            None => live.push_str(&match (run.is_finished() || n <= SHORTFALL_LIVE_NODES)
+                .then(|| run.shortfall())
+                .flatten()
+            {
+                Some(s) => shortfall_words(run, &s),
+                None => "; no update has reached every node yet.".to_owned(),
+            }),
         }
         out.push(live);
     }
@@ -230,6 +243,82 @@ pub fn per_update(v: f64) -> String {
     }
 }
 
+/// Why an update has not reached every node, as the end of the "So far" sentence.
+fn shortfall_words(run: &BroadcastRun, s: &scenario::Shortfall) -> String {
+    let finished = run.is_finished();
+    let nodes = |k: u64| {
+        if k == 1 {
+            "1 node".to_owned()
+        } else {
+            format!("{} nodes", format::count(k))
+        }
+    };
+    let mut reasons = Vec::new();
+    match s.crashed.len() {
+        0 => {}
+        1 => reasons.push(format!(
+            "{} has crashed, and a crashed node hears nothing",
+            s.crashed[0]
+        )),
+        k if k <= 5 => reasons.push(format!(
+            "{} have crashed, and a crashed node hears nothing",
+            s.crashed
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        k => reasons.push(format!(
+            "{} have crashed, and a crashed node hears nothing",
+            nodes(k as u64)
+        )),
+    }
+    if s.cut_off > 0 {
+        reasons.push(format!(
+            "{} cut off: no path of running nodes and open links leads there from a node that \
+             knows it",
+            match s.cut_off {
+                1 => "1 node is".to_owned(),
+                k => format!("{} are", nodes(u64::from(k))),
+            }
+        ));
+    }
+    if s.in_reach > 0 {
+        let flood_without_loss =
+            matches!(run.params().protocol, Protocol::Flood) && run.params().link.loss == 0.0;
+        let who = match s.in_reach {
+            1 => "1 node in reach".to_owned(),
+            k => format!("{} in reach", nodes(u64::from(k))),
+        };
+        let hops = match s.farthest_hops {
+            1 => "1 hop".to_owned(),
+            h => format!("{h} hops"),
+        };
+        reasons.push(if !finished {
+            format!("{who} will hear of it yet (the farthest is {hops} away)")
+        } else if flood_without_loss {
+            format!(
+                "{who} had not heard of it when the run ended: the farthest is {hops} from a node \
+                 that knows it. The run is too short: lengthen the duration (now {})",
+                format::time_ns(run.end().as_nanos())
+            )
+        } else {
+            format!(
+                "{who} never heard of it: messages towards them were lost or the protocol stopped \
+                 sending (the farthest is {hops} from a node that knows it); a longer run may \
+                 also help"
+            )
+        });
+    }
+    format!(
+        "; update {} {} reached {}: {}.",
+        s.update,
+        if finished { "never" } else { "has not" },
+        nodes(u64::from(s.missing)),
+        reasons.join("; ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +403,33 @@ mod tests {
             let text = flood_loss_sentence(t, 16, 0.0);
             assert!(!text.contains("usually still reaches everyone"), "{text}");
         }
+    }
+
+    fn finished(scenario: &scenario::Scenario) -> BroadcastRun {
+        let mut run = BroadcastRun::new(scenario).expect("valid");
+        run.advance(sim::RunBudget {
+            until: run.end(),
+            max_events: u64::MAX,
+        });
+        run
+    }
+
+    #[test]
+    fn a_run_that_ends_short_says_who_missed_the_update_and_why() {
+        let presets = broadcast_presets();
+        let relay = presets.iter().find(|p| p.name == "Crash a relay").unwrap();
+        let text = explain(&finished(&relay.scenario)).join(" ");
+        assert!(
+            text.contains("update 0 never reached 1 node: n12 has crashed"),
+            "{text}"
+        );
+
+        let mut big = presets[0].scenario.clone();
+        if let scenario::scenario::Lab::Broadcast(b) = &mut big.lab {
+            b.nodes = 10_000;
+        }
+        let text = explain(&finished(&big)).join(" ");
+        assert!(text.contains("The run is too short"), "{text}");
+        assert!(text.contains("lengthen the duration (now 1 s)"), "{text}");
     }
 }

@@ -293,6 +293,61 @@ impl BroadcastRun {
     pub fn stats(&self) -> &BroadcastStats {
         &self.observers.stats
     }
+    /// Why the first injected update that has not reached every node has not, as things stand
+    /// now (`None` when every injected update reached every node, or none was injected).
+    pub fn shortfall(&self) -> Option<Shortfall> {
+        let n = self.params().nodes as usize;
+        let (update, progress) = self
+            .stats()
+            .updates
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.injected_at.is_some() && p.all_informed_at.is_none())?;
+        let knows = |i: usize| progress.informed_at.get(i).is_some_and(Option::is_some);
+        let sim = &self.sim;
+        let topology = sim.topology();
+        let partitions = sim.partitions();
+        // Hops from the nearest node that knows the update, over links a message can cross
+        // now: both ends up, not cut by a partition.
+        let mut hops: Vec<Option<u32>> = vec![None; n];
+        let mut queue = std::collections::VecDeque::new();
+        for (i, h) in hops.iter_mut().enumerate() {
+            if knows(i) && sim.is_up(NodeId(i as u32)) {
+                *h = Some(0);
+                queue.push_back(NodeId(i as u32));
+            }
+        }
+        while let Some(a) = queue.pop_front() {
+            let next = hops[a.index()].map_or(0, |h| h + 1);
+            for &b in topology.neighbours(a) {
+                if hops[b.index()].is_none() && sim.is_up(b) && !partitions.blocks(a, b) {
+                    hops[b.index()] = Some(next);
+                    queue.push_back(b);
+                }
+            }
+        }
+        let mut out = Shortfall {
+            update: update as u32,
+            missing: 0,
+            crashed: Vec::new(),
+            cut_off: 0,
+            in_reach: 0,
+            farthest_hops: 0,
+        };
+        for (i, h) in hops.iter().enumerate().filter(|&(i, _)| !knows(i)) {
+            out.missing += 1;
+            let id = NodeId(i as u32);
+            if !sim.is_up(id) {
+                out.crashed.push(id);
+            } else if let Some(h) = h {
+                out.in_reach += 1;
+                out.farthest_hops = out.farthest_hops.max(*h);
+            } else {
+                out.cut_off += 1;
+            }
+        }
+        Some(out)
+    }
     /// Per-node and per-link message counters.
     pub fn counters(&self) -> &Counters {
         &self.observers.counters
@@ -479,4 +534,24 @@ mod lab_run_impl {
             BroadcastRun::act_now(self, kind)
         }
     }
+}
+
+/// Why an update has not reached every node (see [`BroadcastRun::shortfall`]): each node that
+/// does not know it is down, cut off (no path of running nodes and open links leads to it from a
+/// node that knows the update), or in reach (the update can still get there, or could have, had
+/// the run lasted longer or no message been lost).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Shortfall {
+    /// The update.
+    pub update: u32,
+    /// Nodes that do not know it.
+    pub missing: u32,
+    /// Those that are crashed now.
+    pub crashed: Vec<NodeId>,
+    /// Those that are up but cut off from every node that knows it.
+    pub cut_off: u32,
+    /// Those that are up and in reach.
+    pub in_reach: u32,
+    /// The most hops between a node in reach and the nearest node that knows the update.
+    pub farthest_hops: u32,
 }

@@ -42,7 +42,7 @@ pub mod link;
 pub mod scenario;
 pub mod series;
 
-pub use broadcast_run::{BroadcastRun, Report, run};
+pub use broadcast_run::{BroadcastRun, Report, Shortfall, run};
 pub use crdt_run::{CrdtReport, CrdtRun, run_crdt};
 pub use edge_run::{EdgeReport, EdgeRun, run_edge};
 pub use lab_run::LabRun;

@@ -505,3 +505,45 @@ fn dvfs_default_try_raising_the_static_power_makes_racing_win() {
         assert!(race(e), "{w} W");
     }
 }
+
+/// "Crash a relay": the only node without the update is the crashed one, and the shortfall
+/// says so (issue 15, item 7: the page said only "no update has reached every node yet").
+#[test]
+fn crash_a_relay_shortfall_names_the_crashed_node() {
+    let scenario = find(broadcast_presets(), "Crash a relay");
+    let run: BroadcastRun = finished(&scenario);
+    let s = run.shortfall().expect("an update misses a node");
+    assert_eq!(s.update, 0);
+    assert_eq!(s.missing, 1, "{s:?}");
+    assert_eq!(s.crashed, [sim::NodeId(12)]);
+    assert_eq!((s.cut_off, s.in_reach), (0, 0), "{s:?}");
+}
+
+/// A 10,000-node grid flooded for the default 1 s: the wave needs 198 hops of 10 ms, so the
+/// run ends with nodes in reach that never heard of it — the shortfall counts them and how far
+/// the farthest is, so the page can say the duration is too short.
+#[test]
+fn a_grid_too_big_for_its_duration_leaves_nodes_in_reach() {
+    let mut scenario = find(broadcast_presets(), "Flooding on a 5×5 grid");
+    let Lab::Broadcast(b) = &mut scenario.lab else {
+        panic!("a broadcast preset")
+    };
+    b.nodes = 10_000;
+    let run: BroadcastRun = finished(&scenario);
+    let s = run
+        .shortfall()
+        .expect("the wave has not arrived everywhere");
+    assert!(s.crashed.is_empty() && s.cut_off == 0, "{s:?}");
+    assert_eq!(s.missing, s.in_reach);
+    assert!(s.in_reach > 1_000, "{s:?}");
+    // From (0, 0), 1 s of 10 ms hops informs the nodes up to 100 hops away (and the second
+    // update, at 400 ms, 60); the far corner of the 100 × 100 grid is 198 hops away.
+    assert!((90..=140).contains(&s.farthest_hops), "{s:?}");
+
+    // A partition cuts nodes off instead.
+    let scenario = find(broadcast_presets(), "Partition, then heal (push-pull)");
+    let mut run = BroadcastRun::start(&scenario).unwrap();
+    until(&mut run, SimTime::from_millis(1_000));
+    let s = run.shortfall().expect("half the ring is cut off");
+    assert_eq!(s.cut_off, 15, "{s:?}");
+}
