@@ -170,7 +170,7 @@ test('edit the scenario: switch type and mode, and see problems next to their fi
   const summary = editor.locator('.problem-summary');
   await summary.waitFor();
   const text = await summary.innerText();
-  assert.match(text, /between 1 and 1000, but it is 2000/);
+  assert.match(text, /between 1 and 1,000, but it is 2,000/);
   assert.match(text, /between 1 and 64, but it is 0/);
   assert.equal(await editor.getByLabel('Fanout').getAttribute('aria-invalid'), 'true');
   await assertAxeClean(page, 'crdt editor with problems');
@@ -188,7 +188,7 @@ test('1,000 replicas play as aggregates and the page keeps answering', async () 
   const { page, watch } = await site.open();
   await openLab(page);
   await page.getByLabel('Preset').selectOption({ label: '1,000 replicas' });
-  await page.waitForFunction(() => /1000 replicas/.test(document.querySelector('.crdt-canvas')?.getAttribute('aria-label') ?? ''));
+  await page.waitForFunction(() => /1,000 replicas/.test(document.querySelector('.crdt-canvas')?.getAttribute('aria-label') ?? ''));
   assert.match(await page.locator('.lab-caption').first().innerText(), /too many to follow one by one/);
   assert.equal(await page.locator('.replica-card').count(), 1, 'only the selected replica is shown');
   await page.getByRole('button', { name: 'Play' }).click();

@@ -156,7 +156,7 @@ test('editor problems sit at their fields, in red, in the field unit, with limit
 
   // Each problem is under its own field, which is outlined and points to it.
   for (const [label, pattern] of [
-    ['Edge servers', /between 1 and 1000, but it is 0/],
+    ['Edge servers', /between 1 and 1,000, but it is 0/],
     ['Devices (users)', /with no devices there are no tasks/],
     ['Load report interval (ms)', /but it is 0 ms/],
     ['Duration (s)', /but it is 0 s/],

@@ -307,7 +307,7 @@ test('edit the scenario: apply a change, and see every problem next to its field
   await editor.getByLabel('Topology', { exact: true }).selectOption('complete');
   await editor.getByRole('button', { name: 'Apply' }).click();
   await page.waitForFunction(() => /1 problem/.test(document.querySelector('.problem-summary')?.innerText ?? ''));
-  assert.match(await summary.innerText(), /at most 2000/);
+  assert.match(await summary.innerText(), /at most 2,000/);
   await assertAxeClean(page, 'editor with problems');
   await screenshot(page, 'lab-editor-problems-light-1400x900');
 

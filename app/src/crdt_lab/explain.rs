@@ -106,12 +106,12 @@ pub fn explain(run: &CrdtRun) -> Vec<String> {
         out.push(if updates == 0 {
             format!(
                 "No update yet: all {} replicas hold the initial value {value}. Select a replica and act on it, or press Play.",
-                params.replicas
+                format::count(u64::from(params.replicas))
             )
         } else {
             format!(
                 "All {} replicas hold the same state: {value}.",
-                params.replicas
+                format::count(u64::from(params.replicas))
             )
         });
     } else {

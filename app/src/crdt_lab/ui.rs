@@ -146,8 +146,8 @@ pub fn CrdtLab(
                 .count();
             format!(
                 "{} replicas in {} distinct state{}{}.",
-                s.run().node_count(),
-                groups.count,
+                format::count(u64::from(s.run().node_count())),
+                format::count(u64::from(groups.count)),
                 if groups.count == 1 { "" } else { "s" },
                 if crashed > 0 {
                     format!(", {crashed} crashed")

@@ -421,7 +421,7 @@ mod tests {
         };
         let p = at(|f| f.edges = "0".into());
         assert_eq!(p[0].field, "edges", "{p:?}");
-        assert!(p[0].message.contains("between 1 and 1000"), "{p:?}");
+        assert!(p[0].message.contains("between 1 and 1,000"), "{p:?}");
         let p = at(|f| f.fogs = "0".into());
         assert_eq!(p[0].field, "fogs", "{p:?}");
         let p = at(|f| f.devices = "0".into());

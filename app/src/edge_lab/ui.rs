@@ -391,7 +391,14 @@ fn Editor() -> impl IntoView {
 fn Measurements() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let sum = move || lab.read(|s| s.run().summary());
-    let ms = |v: f64| format!("{} ms", format::trim(v, 1));
+    // No task completed yet: no latency to speak of.
+    let ms = move |v: f64| {
+        if sum().completed == 0 {
+            "–".to_owned()
+        } else {
+            format::millis(v)
+        }
+    };
     view! {
         <div class="panel">
             <h2 class="panel-title">"Measurements"</h2>
@@ -707,8 +714,11 @@ fn ComparePanel() -> impl IntoView {
 #[component]
 fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static) -> impl IntoView {
     let ci = |m: &edge::compare::MeanCi, f: &dyn Fn(f64) -> String| {
-        if m.n > 1 {
+        if m.n > 1 && m.half_width > 0.0 {
             format!("{} ± {}", f(m.mean), f(m.half_width))
+        } else if m.n > 1 {
+            // No spread: the same value in every seed (p95 is read from histogram buckets).
+            format!("{} (all seeds)", f(m.mean))
         } else {
             f(m.mean)
         }
@@ -754,7 +764,7 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
     view! {
         <div class="table-scroll">
         <table class="mode-table edge-compare-table">
-            <caption>"Means over the seeds, ± the half-width of the 95 % confidence interval (Student's t). ★: on the latency–energy Pareto front."</caption>
+            <caption>"Means over the seeds, ± the half-width of the 95 % confidence interval (Student's t); “all seeds”: the same value in every seed (p95 is read from a histogram whose buckets are 6.25 % wide, so nearby values coincide). ★: on the latency–energy Pareto front."</caption>
             <thead>
                 <tr>
                     <th scope="col">"Policy"</th>
@@ -778,8 +788,8 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
                                     {policy_name(policy)}{if r.pareto { " ★" } else { "" }}
                                 </button>
                             </th>
-                            <td>{ci(&r.mean_ms, &|v| format!("{} ms", format::trim(v, 1)))}</td>
-                            <td>{ci(&r.p95_ms, &|v| format!("{} ms", format::trim(v, 1)))}</td>
+                            <td>{ci(&r.mean_ms, &format::millis)}</td>
+                            <td>{ci(&r.p95_ms, &format::millis)}</td>
                             <td>{ci(&r.miss_rate, &|v| format::percent(v))}</td>
                             <td>{ci(&r.dropped, &|v| format::trim(v, 1))}</td>
                             <td>{ci(&r.energy_j, &|v| format::si(v, "J"))}</td>

@@ -747,8 +747,10 @@ pub fn map_problems(e: &scenario::scenario::ScenarioError) -> Vec<FieldProblem> 
         .collect()
 }
 
-/// Capitalises a message and ends it with a full stop.
+/// Capitalises a message, groups the thousands of its whole numbers (`100000` → `100,000`, as
+/// every number on the page is written) and ends it with a full stop.
 pub fn sentence(message: &str) -> String {
+    let message = group_thousands(message);
     let mut chars = message.chars();
     let mut out: String = match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -756,6 +758,42 @@ pub fn sentence(message: &str) -> String {
     };
     if !out.ends_with('.') {
         out.push('.');
+    }
+    out
+}
+
+/// Writes every standalone whole number of four or more digits in `text` with thousands
+/// separators; numbers inside words (`n12345`), decimals and numbers already grouped are kept.
+pub fn group_thousands(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_number = chars[i].is_ascii_digit()
+            && (i == 0
+                || !(chars[i - 1].is_alphanumeric()
+                    || matches!(chars[i - 1], '.' | ',' | '_' | '#')));
+        if !starts_number {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < chars.len() && chars[j].is_ascii_digit() {
+            j += 1;
+        }
+        let digits: String = chars[i..j].iter().collect();
+        let joined_on = j < chars.len()
+            && (chars[j].is_alphanumeric()
+                || (matches!(chars[j], '.' | ',')
+                    && chars.get(j + 1).is_some_and(char::is_ascii_digit)));
+        match digits.parse::<u64>() {
+            Ok(n) if digits.len() >= 4 && !joined_on && !digits.starts_with('0') => {
+                out.push_str(&crate::kit::format::count(n))
+            }
+            _ => out.push_str(&digits),
+        }
+        i = j;
     }
     out
 }
@@ -1020,7 +1058,7 @@ mod tests {
         let problems = problems_of(&form);
         assert_eq!(problems[0].0, "nodes");
         assert!(
-            problems[0].1.contains("between 1 and 100000"),
+            problems[0].1.contains("between 1 and 100,000"),
             "{problems:?}"
         );
 
@@ -1191,5 +1229,19 @@ mod tests {
             ["nodes"],
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn whole_numbers_in_messages_are_grouped_and_names_are_not() {
+        assert_eq!(
+            group_thousands("must be between 1 and 100000, but it is 250000"),
+            "must be between 1 and 100,000, but it is 250,000"
+        );
+        assert_eq!(group_thousands("n12345 and r1000#2"), "n12345 and r1000#2");
+        assert_eq!(
+            group_thousands("3600.5 s, 1,000 and 999"),
+            "3600.5 s, 1,000 and 999"
+        );
+        assert_eq!(group_thousands("since 1000 ms"), "since 1,000 ms");
     }
 }

@@ -17,6 +17,15 @@ pub fn time_ns(ns: u64) -> String {
     }
 }
 
+/// A duration given in milliseconds, as [`time_ns`] writes it (`2415.9` → `2.416 s`); `–` when
+/// it is not a number.
+pub fn millis(ms: f64) -> String {
+    if !ms.is_finite() || ms < 0.0 {
+        return "–".to_owned();
+    }
+    time_ns((ms * 1e6).round() as u64)
+}
+
 /// A value with at most `decimals` decimals and no trailing zeros (`12.50` → `12.5`).
 pub fn trim(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
@@ -199,5 +208,12 @@ mod tests {
         assert_eq!(grouped(0.25, 3), "0.25");
         assert_eq!(grouped(-0.0001, 1), "0");
         assert_eq!(grouped(f64::NAN, 1), "–");
+    }
+
+    #[test]
+    fn milliseconds_read_like_every_other_time() {
+        assert_eq!(millis(2415.9), "2.416 s");
+        assert_eq!(millis(111.84), "111.8 ms");
+        assert_eq!(millis(f64::NAN), "–");
     }
 }
