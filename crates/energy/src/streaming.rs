@@ -228,13 +228,37 @@ pub struct StreamingReport {
     pub carbon: Option<GramsCo2e>,
 }
 
-/// Formats a number with at most 6 significant digits and no float noise (0.07 × 0.01 shows as
-/// 0.0007, not 0.0007000000000000001).
+/// Formats a number with at most 12 significant digits, no float noise (0.07 × 0.01 shows as
+/// 0.0007, not 0.0007000000000000001) and thousands grouped (24,603,150,000): the same figure as
+/// the table's value beside it.
 pub fn short(x: f64) -> String {
-    match format!("{x:.5e}").parse::<f64>() {
+    let plain = match format!("{x:.11e}").parse::<f64>() {
         Ok(r) => format!("{r}"),
         Err(_) => format!("{x}"),
+    };
+    // Group the whole part's thousands, as the page writes every number.
+    let (sign, rest) = match plain.strip_prefix('-') {
+        Some(r) => ("-", r),
+        None => ("", plain.as_str()),
+    };
+    let (whole, fraction) = rest
+        .split_once('.')
+        .map_or((rest, None), |(w, f)| (w, Some(f)));
+    if !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return plain;
     }
+    let mut out = String::from(sign);
+    for (k, c) in whole.chars().enumerate() {
+        if k > 0 && (whole.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 /// What to set the total against, all optional.
@@ -397,7 +421,9 @@ mod tests {
     #[test]
     fn short_numbers_lose_float_noise() {
         assert_eq!(short(0.07 * 0.01), "0.0007");
-        assert_eq!(short(16_500_000_000.0), "16500000000");
+        assert_eq!(short(16_500_000_000.0), "16,500,000,000");
+        assert_eq!(short(24_603_150_000.0), "24,603,150,000");
+        assert_eq!(short(-1234.5), "-1,234.5");
         assert_eq!(short(2.0), "2");
     }
 
