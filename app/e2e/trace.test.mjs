@@ -157,6 +157,20 @@ test('CRDT lab: diagram, causal highlight and ShiViz download', async () => {
   const { page, watch } = await site.open();
   await openLab(page, '#/lab/crdt', 'CRDT convergence');
   await playUntil(page, 1_500_000_000);
+  // Replicas are r0, r1, … here as everywhere in the lab: typed lanes, labels and titles.
+  const figure = page.locator('figure.spacetime');
+  assert.match(await figure.locator('#spacetime-lanes-help').innerText(), /like r0, r3/);
+  const lanesField = figure.getByLabel('Lanes (nodes)');
+  await lanesField.fill('r2, r0');
+  await lanesField.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('figure.spacetime .st-lane').length === 2);
+  assert.deepEqual(await figure.locator('.st-lane-label').allTextContents(), ['r2', 'r0']);
+  assert.equal(await lanesField.getAttribute('aria-invalid'), 'false');
+  await lanesField.fill('r9');
+  await lanesField.press('Enter');
+  await figure.locator('#spacetime-lanes-help.field-error', { hasText: 'r9 is not in this run: its nodes are r0 to r4' }).waitFor();
+  await lanesField.fill('');
+  await lanesField.press('Enter');
   await checkDiagramAndClick(page, 'crdt');
   checkShiviz(parseShiviz(await download(page, 'Trace (ShiViz)')));
   await assertAxeClean(page, 'CRDT lab with a chosen event');

@@ -172,6 +172,15 @@ pub struct Diagram {
     pub axis_from: String,
     /// The axis' end labels.
     pub axis_to: String,
+    /// The letter the lab names its nodes with (`n`, or `r` for replicas).
+    pub letter: char,
+}
+
+impl Diagram {
+    /// A lane's label: its node named the lab's way.
+    pub fn lane_name(&self, lane: &Lane) -> String {
+        format!("{}{}", self.letter, lane.node.0)
+    }
 }
 
 /// Which nodes get a lane: all if they fit, else the selected node and its neighbours, else the
@@ -194,22 +203,29 @@ pub fn choose_lanes(
     }
 }
 
-/// The lanes a learner typed: node numbers (`3` or `n3`) and ranges (`0-5`, `n2–n7`),
-/// separated by commas or spaces, in the order given, each once. Empty text means "choose for
-/// me" (`Ok(None)`). Every problem is a sentence: an unknown word, a node the run does not have,
-/// more than [`MAX_LANES`] lanes (refused, never cut silently).
-pub fn parse_lanes(text: &str, node_count: u32) -> Result<Option<Vec<NodeId>>, String> {
+/// The lanes a learner typed: node numbers (`3`, `n3`, or with the lab's own letter, `r3` for
+/// a CRDT replica) and ranges (`0-5`, `n2–n7`), separated by commas or spaces, in the order
+/// given, each once. Empty text means "choose for me" (`Ok(None)`). Every problem is a sentence
+/// that names nodes the lab's way: an unknown word, a node the run does not have, more than
+/// [`MAX_LANES`] lanes (refused, never cut silently).
+pub fn parse_lanes(
+    text: &str,
+    node_count: u32,
+    letter: char,
+) -> Result<Option<Vec<NodeId>>, String> {
     let node = |word: &str| -> Result<u32, String> {
-        let digits = word.trim().trim_start_matches(['n', 'N']);
+        let digits =
+            word.trim()
+                .trim_start_matches(['n', 'N', letter, letter.to_ascii_uppercase()]);
         let id: u32 = digits.parse().map_err(|_| {
             format!(
-                "“{}” is not a node: write numbers like 3 or n3, or ranges like 0-5.",
+                "“{}” is not a node: write numbers like 3 or {letter}3, or ranges like 0-5.",
                 word.trim()
             )
         })?;
         if id >= node_count {
             return Err(format!(
-                "n{id} is not in this run: its nodes are n0 to n{}.",
+                "{letter}{id} is not in this run: its nodes are {letter}0 to {letter}{}.",
                 node_count.saturating_sub(1)
             ));
         }
@@ -223,7 +239,7 @@ pub fn parse_lanes(text: &str, node_count: u32) -> Result<Option<Vec<NodeId>>, S
         };
         if from > to {
             return Err(format!(
-                "The range {word} runs backwards: write n{to}-n{from}."
+                "The range {word} runs backwards: write {letter}{to}-{letter}{from}."
             ));
         }
         // Count before collecting, so a huge range is refused without building it.
@@ -315,6 +331,7 @@ pub fn layout(
             cursor_x: None,
             axis_from: String::new(),
             axis_to: String::new(),
+            letter: 'n',
         };
     };
     let key = |e: &LogEntry| match axis {
@@ -456,7 +473,32 @@ pub fn layout(
         cursor_x,
         axis_from: label(lo),
         axis_to: label(hi),
+        letter: 'n',
     }
+}
+
+/// `text` with every node name (`n3`, a word of its own) written with `letter` (`r3`): the
+/// kernel's descriptions name nodes `n…`, a lab may name them otherwise.
+pub fn rename_nodes(text: &str, letter: char) -> String {
+    if letter == 'n' {
+        return text.to_owned();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let starts_name = c == 'n'
+            && (i == 0 || !chars[i - 1].is_alphanumeric())
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit)
+            && {
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|c| !c.is_ascii_digit())
+                    .map_or(chars.len(), |p| i + 1 + p);
+                chars.get(end).is_none_or(|c| !c.is_alphanumeric())
+            };
+        out.push(if starts_name { letter } else { c });
+    }
+    out
 }
 
 /// The chosen event's vector clock as text: `n0:3 n2:5` (only nodes with events in its past).
@@ -614,20 +656,38 @@ mod tests {
     #[test]
     fn typed_lanes_are_read_in_order_and_every_mistake_is_explained() {
         let ids = |v: &[u32]| Some(v.iter().copied().map(NodeId).collect::<Vec<_>>());
-        assert_eq!(parse_lanes("", 50), Ok(None));
-        assert_eq!(parse_lanes("  ", 50), Ok(None));
-        assert_eq!(parse_lanes("n7, 3 n7", 50), Ok(ids(&[7, 3])));
+        assert_eq!(parse_lanes("", 50, 'n'), Ok(None));
+        assert_eq!(parse_lanes("  ", 50, 'n'), Ok(None));
+        assert_eq!(parse_lanes("n7, 3 n7", 50, 'n'), Ok(ids(&[7, 3])));
         assert_eq!(
-            parse_lanes("0-3, n10–n11", 50),
+            parse_lanes("0-3, n10–n11", 50, 'n'),
             Ok(ids(&[0, 1, 2, 3, 10, 11]))
         );
-        let err = |t: &str| parse_lanes(t, 50).unwrap_err();
+        let err = |t: &str| parse_lanes(t, 50, 'n').unwrap_err();
         assert!(err("x7").contains("“x7” is not a node"));
         assert!(err("n50").contains("n0 to n49"));
         assert!(err("9-2").contains("backwards"));
         assert!(err("0-12").contains("at most 12"));
         assert!(err("0-4000000000").contains("not in this run"));
-        assert_eq!(parse_lanes("0-11", 50).unwrap().map(|l| l.len()), Some(12));
-        assert!(parse_lanes("0-5 6-12", 50).is_err());
+        assert_eq!(
+            parse_lanes("0-11", 50, 'n').unwrap().map(|l| l.len()),
+            Some(12)
+        );
+        assert!(parse_lanes("0-5 6-12", 50, 'n').is_err());
+    }
+
+    #[test]
+    fn node_names_follow_the_lab() {
+        assert_eq!(
+            rename_nodes("n0 sends to n12 (in n2x and n)", 'r'),
+            "r0 sends to r12 (in n2x and n)"
+        );
+        assert_eq!(rename_nodes("n0:3 n2:5", 'r'), "r0:3 r2:5");
+        assert_eq!(rename_nodes("n0:3", 'n'), "n0:3");
+        assert_eq!(
+            parse_lanes("r2, 3", 5, 'r'),
+            Ok(Some(vec![NodeId(2), NodeId(3)]))
+        );
+        assert!(parse_lanes("r9", 5, 'r').unwrap_err().contains("r0 to r4"));
     }
 }

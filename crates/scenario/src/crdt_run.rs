@@ -991,6 +991,11 @@ mod lab_run_impl {
         fn node_count(&self) -> u32 {
             CrdtRun::node_count(self)
         }
+        /// Replicas are `r0`, `r1`, … everywhere in the CRDT lab (a replica restarted with its
+        /// state lost takes a new replica id, `r2#1`, shown in its panel).
+        fn node_letter(&self) -> char {
+            'r'
+        }
         fn is_up(&self, node: NodeId) -> bool {
             CrdtRun::is_up(self, node)
         }

@@ -48,6 +48,15 @@ pub trait LabRun: Sized + Clone {
     fn trace_hash_hex(&self) -> String;
     /// How many nodes.
     fn node_count(&self) -> u32;
+    /// The letter a node's name starts with on this lab's pages: `n3` for a node, `r3` for a
+    /// CRDT replica. Every panel, diagram lane and typed lane uses it, so one thing has one name.
+    fn node_letter(&self) -> char {
+        'n'
+    }
+    /// `node`'s name on this lab's pages (see [`LabRun::node_letter`]).
+    fn node_name(&self, node: NodeId) -> String {
+        format!("{}{}", self.node_letter(), node.0)
+    }
     /// Whether `node` is running.
     fn is_up(&self, node: NodeId) -> bool;
     /// Who is linked to whom.

@@ -32,7 +32,7 @@ pub fn EnergyPanel<R: LabRun + 'static>(
                 let e = s.run().energy().node(n, s.run().now());
                 format!(
                     "{}: {} ({} idle, {} network line, {} for {} messages)",
-                    n,
+                    s.run().node_name(n),
                     format::si(e.total.0, "J"),
                     format::si(e.idle.0, "J"),
                     format::si(e.line.0, "J"),

@@ -71,7 +71,8 @@ pub fn SpaceTime<R: LabRun + 'static>(
                 .selected()
                 .map(|n| s.run().topology().neighbours(n).to_vec())
                 .unwrap_or_default();
-            let typed = spacetime::parse_lanes(&lane_text.get(), log.node_count());
+            let letter = s.run().node_letter();
+            let typed = spacetime::parse_lanes(&lane_text.get(), log.node_count(), letter);
             // Reported beside the field; the automatic lanes are drawn meanwhile.
             let problem = typed.as_ref().err().cloned();
             if lane_problem.get_untracked() != problem {
@@ -81,12 +82,19 @@ pub fn SpaceTime<R: LabRun + 'static>(
                 Ok(Some(lanes)) => lanes,
                 _ => spacetime::choose_lanes(log.node_count(), s.selected(), &neighbours),
             };
-            let diagram = spacetime::layout(&log, &lanes, axis, s.run().now(), chosen);
+            let mut diagram = spacetime::layout(&log, &lanes, axis, s.run().now(), chosen);
+            diagram.letter = letter;
+            for e in &mut diagram.events {
+                e.title = spacetime::rename_nodes(&e.title, letter);
+            }
+            for a in &mut diagram.arrows {
+                a.title = spacetime::rename_nodes(&a.title, letter);
+            }
             let about = chosen.and_then(|c| {
                 let e = diagram.events.iter().find(|e| e.seq == c)?;
                 Some(Chosen {
                     title: e.title.clone(),
-                    clock: clock_text(&log, c),
+                    clock: clock_text(&log, c).map(|t| spacetime::rename_nodes(&t, letter)),
                     past: diagram
                         .events
                         .iter()
@@ -189,7 +197,8 @@ pub fn SpaceTime<R: LabRun + 'static>(
                     />
                     <p class=move || if lane_problem.get().is_some() { "field-error" } else { "hint" } id="spacetime-lanes-help">
                         {move || lane_problem.get().unwrap_or_else(|| {
-                            format!("Up to {} nodes, like n0, n3 or 2-7; empty: chosen for you.", spacetime::MAX_LANES)
+                            let l = lab.session.with_value(|s| s.run().node_letter());
+                            format!("Up to {} nodes, like {l}0, {l}3 or 2-7; empty: chosen for you.", spacetime::MAX_LANES)
                         })}
                     </p>
                 </div>
@@ -235,7 +244,7 @@ pub fn SpaceTime<R: LabRun + 'static>(
                             "Lanes: {}{}. {kept}; the latest {} on these lanes are drawn. \
                              Hover an event or arrow for the message; click one to move the time \
                              cursor there and see its causal past (ringed) and future (dashed ring).",
-                            d.lanes.iter().map(|l| l.node.to_string()).collect::<Vec<_>>().join(" "),
+                            d.lanes.iter().map(|l| d.lane_name(l)).collect::<Vec<_>>().join(" "),
                             if nodes as usize > spacetime::MAX_LANES {
                                 " (type others above, or select a node to see it and its neighbours)"
                             } else {
@@ -286,7 +295,7 @@ fn draw(d: Diagram, choose: impl Fn(u64, sim::SimTime) + Copy + 'static) -> impl
         .map(|l| {
             view! {
                 <g class="st-lane">
-                    <text class="st-lane-label" x="4" y=l.y + 4.0>{l.node.to_string()}</text>
+                    <text class="st-lane-label" x="4" y=l.y + 4.0>{d.lane_name(l)}</text>
                     <line x1=LEFT y1=l.y x2=WIDTH - RIGHT y2=l.y />
                 </g>
             }
