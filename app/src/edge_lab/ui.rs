@@ -213,7 +213,6 @@ pub fn EdgeLab(
                 <compare::ForkPanel lab=lab />
                 <Plots refs=plot_refs />
                 <Servers />
-                <ComparePanel />
                 <crate::kit::ui::spacetime::SpaceTime lab=lab />
             </section>
             <section class="lab-side" aria-label="Measurements">
@@ -221,6 +220,10 @@ pub fn EdgeLab(
                 <Explainer />
                 <crate::kit::ui::energy::EnergyPanel lab=lab />
                 <panels::SharePanel lab=lab />
+            </section>
+            // Every policy × seed in one table of eight columns and a scatter: the full width.
+            <section class="lab-wide" aria-label="Every policy compared">
+                <ComparePanel />
             </section>
         </div>
         <ShortcutsDialog dialog=help_ref />
