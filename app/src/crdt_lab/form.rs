@@ -101,6 +101,17 @@ pub struct Built {
     pub dropped_updates: usize,
 }
 
+/// The scenario's problems at the editor's fields, naming replicas the lab's way (`r3`).
+pub fn problems_at_fields(e: &scenario::scenario::ScenarioError) -> Vec<FieldProblem> {
+    map_problems(e)
+        .into_iter()
+        .map(|mut p| {
+            p.message = crate::kit::spacetime::rename_nodes(&p.message, 'r');
+            p
+        })
+        .collect()
+}
+
 /// A field key's name in the editor's problem list.
 pub fn field_name(key: &str) -> String {
     match key {
@@ -240,7 +251,7 @@ impl CrdtForm {
                 actions,
             }),
         };
-        scenario.validate().map_err(|e| map_problems(&e))?;
+        scenario.validate().map_err(|e| problems_at_fields(&e))?;
         Ok(Built {
             scenario,
             dropped_updates,

@@ -299,7 +299,7 @@ fn Editor() -> impl IntoView {
                 });
             }
             Err(e) => {
-                problems.set(crate::kit::form::map_problems(&e));
+                problems.set(crate::crdt_lab::form::problems_at_fields(&e));
                 said.set(String::new());
             }
         },

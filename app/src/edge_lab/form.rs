@@ -11,6 +11,7 @@ use edge::layout::{MAX_DEVICES, MAX_EDGES, MAX_FOGS, MELBOURNE_BASE_STATIONS, ME
 use edge::plan::MAX_QUEUE;
 use edge::{Autoscaler, Policy, Runtime, ServerlessConfig, TopologyPreset};
 use scenario::Scenario;
+use scenario::edge_lab::MAX_EDGE_NODES;
 use scenario::scenario::Lab;
 use sim::SimDuration;
 
@@ -199,6 +200,17 @@ impl EdgeForm {
                     Some(Autoscaler::OnDemand)
                 } else {
                     crate::kit::form::parse_percent(&self.target_percent, "The target utilisation")
+                        .and_then(|target| {
+                            if target > 0.0 {
+                                Ok(target)
+                            } else {
+                                Err(
+                                    "The target utilisation must be above 0 % and at most 100 %, \
+                                     but it is 0 %."
+                                        .to_owned(),
+                                )
+                            }
+                        })
                         .map(|target| Autoscaler::TargetUtilisation { target })
                         .map_err(|m| problem("serverless.autoscaler", m))
                         .ok()
@@ -269,6 +281,7 @@ impl EdgeForm {
                         problems.push(p);
                     }
                 }
+                problems.sort_by_key(|p| field_order(&p.field));
                 Err(problems)
             }
         }
@@ -286,7 +299,16 @@ impl EdgeForm {
                 "1 – {}",
                 count(u64::from(MAX_FOGS.min(MELBOURNE_BASE_STATIONS)))
             ),
-            ("devices", Place::Synthetic) => format!("1 – {}", count(u64::from(MAX_DEVICES))),
+            ("devices", Place::Synthetic) => {
+                // The whole run (cloud, fogs, edges and devices) has at most MAX_EDGE_NODES.
+                let others = 1
+                    + parse_u32(&self.edges, "").unwrap_or(0)
+                    + parse_u32(&self.fogs, "").unwrap_or(0);
+                let most = MAX_DEVICES
+                    .min(MAX_EDGE_NODES.saturating_sub(others))
+                    .max(1);
+                format!("1 – {}", count(u64::from(most)))
+            }
             ("devices", Place::Melbourne) => format!(
                 "1 – {}, the dataset's users",
                 count(u64::from(MELBOURNE_USERS))
@@ -346,6 +368,26 @@ pub fn problems_at_fields(e: &scenario::scenario::ScenarioError) -> Vec<FieldPro
             p
         })
         .collect()
+}
+
+/// Where a field's problems go in the list: the order of the editor (unknown keys last).
+fn field_order(field: &str) -> usize {
+    const ORDER: [&str; 10] = [
+        "edges",
+        "fogs",
+        "devices",
+        "serverless",
+        "queue",
+        "report",
+        "mobility",
+        "seed",
+        "duration",
+        "",
+    ];
+    ORDER
+        .iter()
+        .position(|k| crate::kit::editor::belongs_to(field, k))
+        .unwrap_or(ORDER.len())
 }
 
 /// A field key's name in the editor's problem list.

@@ -395,8 +395,8 @@ fn Measurements() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let sum = move || lab.read(|s| s.run().summary());
     // No task completed yet: no latency to speak of.
-    let ms = move |v: f64| {
-        if sum().completed == 0 {
+    let ms = |completed: u64, v: f64| {
+        if completed == 0 {
             "–".to_owned()
         } else {
             format::millis(v)
@@ -431,9 +431,9 @@ fn Measurements() -> impl IntoView {
                 <dt>"In progress"</dt>
                 <dd id="edge-in-progress">{move || format::count(sum().in_progress)}</dd>
                 <dt>"Latency p50, p95, p99"</dt>
-                <dd id="edge-latency">{move || { let s = sum(); format!("{}, {}, {}", ms(s.p50_ms), ms(s.p95_ms), ms(s.p99_ms)) }}</dd>
+                <dd id="edge-latency">{move || { let s = sum(); format!("{}, {}, {}", ms(s.completed, s.p50_ms), ms(s.completed, s.p95_ms), ms(s.completed, s.p99_ms)) }}</dd>
                 <dt>"Mean latency"</dt>
-                <dd>{move || ms(sum().mean_ms)}</dd>
+                <dd>{move || { let s = sum(); ms(s.completed, s.mean_ms) }}</dd>
                 <dt>"Deadline miss rate"</dt>
                 <dd id="edge-miss-rate">{move || format::percent(sum().miss_rate)}</dd>
                 <dt>"Cold starts"</dt>

@@ -105,7 +105,7 @@ pub fn editable(v: f64) -> String {
     if v.is_finite() && v == v.trunc() && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
-        energy::streaming::short(v)
+        energy::streaming::short(v).replace(',', "")
     }
 }
 

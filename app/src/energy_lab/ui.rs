@@ -633,7 +633,7 @@ const SLOT_SHORTCUTS: [(&str, &str); 7] = [
     (".", "Step: the next slot"),
     (",", "Step back: the previous slot"),
     ("r", "Back to the first slot"),
-    ("End", "The last slot"),
+    ("e", "The last slot"),
     ("?", "Show this list"),
     ("Esc", "Close this list"),
 ];
@@ -713,7 +713,7 @@ fn Consolidation(
         }
     };
     // The run's keys, slot by slot: Space plays or pauses, `.` and `,` step, `r` goes back to
-    // the first slot, End to the last, `?` lists them.
+    // the first slot, `e` to the last, `?` lists them.
     let help = NodeRef::<html::Dialog>::new();
     install_transport_keys(move |key| match key {
         TransportKey::PlayPause => on_play(()),

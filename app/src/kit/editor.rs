@@ -10,6 +10,7 @@
 
 use super::form::FieldProblem;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The state of one lab's editor: the fields as typed, the problems of the last Apply, and how
 /// its ids and names are made.
@@ -243,7 +244,7 @@ pub fn ProblemSummary<F: Send + Sync + 'static>(
                 <div class="problem-summary">
                     <p>
                         <strong>{move || problem_count(state.problems.with(Vec::len))}</strong>
-                        " and press Apply again. The previous run is still running."
+                        " and press Apply again. The previous run is kept."
                     </p>
                     <ul>
                         {move || {
@@ -252,20 +253,25 @@ pub fn ProblemSummary<F: Send + Sync + 'static>(
                                 .get()
                                 .into_iter()
                                 .map(|p| {
-                                    let target = state.error_id(&p.field);
-                                    let field = p.field.clone();
-                                    view! {
-                                        <li>
-                                            <a href=format!("#{target}") on:click=move |ev| {
-                                                // Keep the fragment (it may be a share link):
-                                                // scroll to the field's problem instead.
-                                                ev.prevent_default();
-                                                scroll_to_problem(state, &field);
-                                            }>{(state.field_name)(&p.field)}</a>
-                                            ": "
-                                            {p.message.clone()}
-                                        </li>
-                                    }
+                                    let name = (state.field_name)(&p.field);
+                                    // A link only where a field shows the problem (the
+                                    // scenario may name settings the editor has no field for).
+                                    let head = match shown_at(state, &p.field) {
+                                        Some(target) => {
+                                            let href = format!("#{target}");
+                                            view! {
+                                                <a href=href on:click=move |ev| {
+                                                    // Keep the fragment (it may be a share link):
+                                                    // go to the field instead.
+                                                    ev.prevent_default();
+                                                    go_to_problem(&target);
+                                                }>{name}</a>
+                                            }
+                                                .into_any()
+                                        }
+                                        None => view! { <span>{name}</span> }.into_any(),
+                                    };
+                                    view! { <li>{head}": "{p.message.clone()}</li> }
                                 })
                                 .collect_view()
                         }}
@@ -276,18 +282,37 @@ pub fn ProblemSummary<F: Send + Sync + 'static>(
     }
 }
 
-/// Scrolls to the element showing `field`'s problem, or to that of the longest key it belongs
-/// to (`serverless` for `serverless.keep_alive`).
-fn scroll_to_problem<F: Send + Sync + 'static>(state: EditorState<F>, field: &str) {
+/// The id of the element on the page showing `field`'s problem: its own, or that of the longest
+/// key it belongs to (`serverless` for `serverless.keep_alive`); `None` if no field shows it.
+fn shown_at<F: Send + Sync + 'static>(state: EditorState<F>, field: &str) -> Option<String> {
     let mut key = field;
     loop {
-        if let Some(el) = document().get_element_by_id(&state.error_id(key)) {
-            el.scroll_into_view();
-            return;
+        let id = state.error_id(key);
+        if document().get_element_by_id(&id).is_some() {
+            return Some(id);
         }
-        match key.rfind('.') {
-            Some(i) => key = &key[..i],
-            None => return,
+        key = &key[..key.rfind('.')?];
+    }
+}
+
+/// Moves the focus to the field whose problem is shown in the element `error_id` (the input
+/// that points to it with `aria-describedby`), or scrolls to the problem itself.
+fn go_to_problem(error_id: &str) {
+    let selector = format!("[aria-describedby~=\"{error_id}\"]");
+    let field = document()
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match field {
+        Some(field) => {
+            field.scroll_into_view();
+            let _ = field.focus();
+        }
+        None => {
+            if let Some(el) = document().get_element_by_id(error_id) {
+                el.scroll_into_view();
+            }
         }
     }
 }

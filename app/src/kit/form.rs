@@ -492,13 +492,18 @@ impl Form {
             };
         }
         if let Err(e) = scenario.validate() {
-            // With a wrong node count, every action naming a node would be flagged too.
+            // With a wrong node count, every action or root naming a node would be flagged too;
+            // with a duration that does not parse, the actions would be checked against the old
+            // end.
             let nodes_wrong = problems.iter().any(|p| p.field == "nodes")
                 || e.problems.iter().any(|p| p.field == "nodes");
+            let duration_wrong = duration.is_none();
             for p in map_problems(&e) {
                 let already = problems.iter().any(|q| q.field == p.field);
-                let follows_from_nodes = nodes_wrong && p.field.starts_with("actions");
-                if !already && !follows_from_nodes {
+                let follows_from_nodes =
+                    nodes_wrong && (p.field.starts_with("actions") || p.field == "protocol");
+                let follows_from_duration = duration_wrong && p.field.starts_with("actions");
+                if !already && !follows_from_nodes && !follows_from_duration {
                     problems.push(p);
                 }
             }
@@ -772,7 +777,7 @@ pub fn group_thousands(text: &str) -> String {
         let starts_number = chars[i].is_ascii_digit()
             && (i == 0
                 || !(chars[i - 1].is_alphanumeric()
-                    || matches!(chars[i - 1], '.' | ',' | '_' | '#')));
+                    || matches!(chars[i - 1], '.' | ',' | '_' | '#' | '[')));
         if !starts_number {
             out.push(chars[i]);
             i += 1;
@@ -783,10 +788,11 @@ pub fn group_thousands(text: &str) -> String {
             j += 1;
         }
         let digits: String = chars[i..j].iter().collect();
+        // A number followed by letters is part of a word; one followed by `,ddd` is grouped
+        // already. A decimal's whole part is grouped, its fraction (after the point) is not.
         let joined_on = j < chars.len()
             && (chars[j].is_alphanumeric()
-                || (matches!(chars[j], '.' | ',')
-                    && chars.get(j + 1).is_some_and(char::is_ascii_digit)));
+                || (chars[j] == ',' && chars.get(j + 1).is_some_and(char::is_ascii_digit)));
         match digits.parse::<u64>() {
             Ok(n) if digits.len() >= 4 && !joined_on && !digits.starts_with('0') => {
                 out.push_str(&crate::kit::format::count(n))
@@ -1240,8 +1246,10 @@ mod tests {
         assert_eq!(group_thousands("n12345 and r1000#2"), "n12345 and r1000#2");
         assert_eq!(
             group_thousands("3600.5 s, 1,000 and 999"),
-            "3600.5 s, 1,000 and 999"
+            "3,600.5 s, 1,000 and 999"
         );
+        assert_eq!(group_thousands("actions[1234]"), "actions[1234]");
+        assert_eq!(group_thousands("0.12345 s"), "0.12345 s");
         assert_eq!(group_thousands("since 1000 ms"), "since 1,000 ms");
     }
 }

@@ -527,8 +527,11 @@ impl<R: LabRun> Session<R> {
 
     /// Applies a fault verb now; says what happened.
     pub fn fault(&mut self, fault: Fault) -> Result<String, String> {
-        let text = fault.describe();
-        self.run_mut().fault_now(fault).map_err(|e| e.to_string())?;
+        let letter = self.run.node_letter();
+        let text = crate::kit::spacetime::rename_nodes(&fault.describe(), letter);
+        self.run_mut()
+            .fault_now(fault)
+            .map_err(|e| crate::kit::spacetime::rename_nodes(&e.to_string(), letter))?;
         let mut said = format!(
             "{} at {}.",
             capitalise(&text),

@@ -312,7 +312,7 @@ pub fn start_animation_loop<
     }
 }
 
-/// Space: play/pause; `.`: step; `,`: step back; `r`: reset; End: run to the end; `?`: the
+/// Space: play/pause; `.`: step; `,`: step back; `r`: reset; `e`: run to the end; `?`: the
 /// shortcuts dialog. Ignored while typing in a field or with a modifier held.
 pub fn install_shortcuts<R: LabRun + 'static>(lab: LabContext<R>, help: NodeRef<html::Dialog>) {
     install_transport_keys(move |key| match key {
@@ -347,7 +347,7 @@ pub enum TransportKey {
     StepBack,
     /// `r`
     Reset,
-    /// End.
+    /// `e` (End stays the browser's: scroll to the bottom).
     RunToEnd,
     /// `?`
     Help,
@@ -361,7 +361,7 @@ impl TransportKey {
             "." => TransportKey::Step,
             "," => TransportKey::StepBack,
             "r" | "R" => TransportKey::Reset,
-            "End" => TransportKey::RunToEnd,
+            "e" | "E" => TransportKey::RunToEnd,
             "?" => TransportKey::Help,
             _ => return None,
         })
@@ -393,8 +393,8 @@ pub fn install_transport_keys(on_key: impl Fn(TransportKey) + 'static) {
             return;
         }
         if let Some(key) = TransportKey::from_key(&ev.key()) {
-            if matches!(key, TransportKey::PlayPause | TransportKey::RunToEnd) {
-                // Space and End would scroll the page.
+            if key == TransportKey::PlayPause {
+                // Space would scroll the page.
                 ev.prevent_default();
             }
             on_key(key);

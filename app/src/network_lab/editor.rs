@@ -74,7 +74,13 @@ pub fn Editor() -> impl IntoView {
             applied.set("Applied: the run starts again at 0 ms.".to_owned());
         }
         Err(e) => {
-            state.problems.set(map_problems(&e));
+            // The form's own check orders the problems and leaves out those that follow from
+            // another (actions naming nodes when the node count is wrong).
+            let problems = state
+                .form
+                .with_untracked(|f| f.to_scenario().err())
+                .unwrap_or_else(|| map_problems(&e));
+            state.problems.set(problems);
             applied.set(String::new());
         }
     };

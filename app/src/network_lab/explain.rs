@@ -294,8 +294,18 @@ fn shortfall_words(run: &BroadcastRun, s: &scenario::Shortfall) -> String {
             1 => "1 hop".to_owned(),
             h => format!("{h} hops"),
         };
+        // A fault before the end (a crash, a split, an isolation) may have kept nodes from the
+        // wave as it passed: flooding sends each update once, so a longer run would not help.
+        let faulted = run.params().actions.iter().any(|a| {
+            a.at <= run.now() && matches!(a.kind, scenario::scenario::ActionKind::Fault(_))
+        });
         reasons.push(if !finished {
-            format!("{who} will hear of it yet (the farthest is {hops} away)")
+            format!("{who} may still hear of it (the farthest is {hops} away)")
+        } else if flood_without_loss && faulted {
+            format!(
+                "{who} never heard of it: flooding sends each update once, so a node that was \
+                 down or cut off as the wave passed misses it for good"
+            )
         } else if flood_without_loss {
             format!(
                 "{who} had not heard of it when the run ended: the farthest is {hops} from a node \

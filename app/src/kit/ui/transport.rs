@@ -94,8 +94,8 @@ pub fn Transport<R: LabRun + 'static>(
                 </button>
                 <button
                     type="button"
-                    aria-keyshortcuts="End"
-                    title="Run to the end as fast as this computer can (End)"
+                    aria-keyshortcuts="E"
+                    title="Run to the end as fast as this computer can (e)"
                     on:click=move |_| lab.update(|s| s.run_to_end())
                 >
                     "Run to end"
@@ -208,7 +208,7 @@ pub const RUN_SHORTCUTS: [(&str, &str); 7] = [
     ),
     (",", "Step back: undo the last step (else one event)"),
     ("r", "Reset to time zero (your actions are kept)"),
-    ("End", "Run to the end as fast as this computer can"),
+    ("e", "Run to the end as fast as this computer can"),
     ("?", "Show this list"),
     ("Esc", "Close this list"),
 ];
