@@ -838,6 +838,10 @@ fn CompareResult(comparison: Comparison, open: impl Fn(Policy) + Copy + 'static)
                             } else {
                                 view! { <circle cx=x cy=y r="1.4"></circle> }.into_any()
                             }}
+                            // A label moved away from its point is tied to it by a line.
+                            {((ly - y).abs() > 0.5).then(|| view! {
+                                <line class="leader" x1=x y1=y x2=x + 2.0 y2=ly></line>
+                            })}
                             <text x=x + 2.2 y=ly + 1.0>{policy.key()}</text>
                         </g>
                     }
@@ -861,6 +865,9 @@ fn label_rows(points: &[(f64, f64, usize)]) -> Vec<f64> {
     const LINE: f64 = 2.6;
     const CHAR: f64 = 1.2;
     const HAIR: f64 = 1e-6;
+    // A marker's half size, and how far a label's text reaches above and below its row.
+    const MARKER: f64 = 1.6;
+    const TEXT: f64 = 1.2;
     let mut order: Vec<usize> = (0..points.len()).collect();
     order.sort_by(|&a, &b| points[a].1.total_cmp(&points[b].1).then(a.cmp(&b)));
     let mut placed: Vec<(f64, f64, f64)> = Vec::new(); // (x from, x to, y)
@@ -868,13 +875,30 @@ fn label_rows(points: &[(f64, f64, usize)]) -> Vec<f64> {
     for i in order {
         let (x, mut y, chars) = points[i];
         let (from, to) = (x + 2.2, x + 2.2 + chars as f64 * CHAR);
-        while let Some(lowest) = placed
-            .iter()
-            .filter(|&&(a, b, other)| a < to && from < b && (other - y).abs() < LINE - HAIR)
-            .map(|&(_, _, other)| other)
-            .max_by(f64::total_cmp)
-        {
-            y = lowest + LINE;
+        loop {
+            // The lowest earlier label this one would cross, or the lowest other marker under
+            // its text: move below it. Each move goes a hair further down than the last
+            // blocker, so the loop ends.
+            let label = placed
+                .iter()
+                .filter(|&&(a, b, other)| a < to && from < b && (other - y).abs() < LINE - HAIR)
+                .map(|&(_, _, other)| other + LINE)
+                .max_by(f64::total_cmp);
+            let marker = points
+                .iter()
+                .enumerate()
+                .filter(|&(j, &(px, py, _))| {
+                    j != i
+                        && px + MARKER > from
+                        && px - MARKER < to
+                        && (py - y).abs() < MARKER + TEXT - HAIR
+                })
+                .map(|(_, &(_, py, _))| py + MARKER + TEXT)
+                .max_by(f64::total_cmp);
+            match label.into_iter().chain(marker).max_by(f64::total_cmp) {
+                Some(below) if below > y + HAIR => y = below,
+                _ => break,
+            }
         }
         placed.push((from, to, y));
         out[i] = y;
@@ -896,6 +920,16 @@ mod tests {
         assert!(ys[1] >= 22.6, "moved below the first: {ys:?}");
         assert_eq!(ys[2], 20.0, "far to the right: stays");
         assert_eq!(ys[3], 40.0, "far below: stays");
+    }
+
+    #[test]
+    fn labels_do_not_cover_other_points() {
+        // A label starting at x = 12.2 would run over the point at x = 16.
+        let ys = super::label_rows(&[(10.0, 20.0, 10), (16.0, 20.5, 4)]);
+        assert!(
+            ys[0] >= 20.5 + 2.8 - 1e-9,
+            "moved below the other point: {ys:?}"
+        );
     }
 
     #[test]
