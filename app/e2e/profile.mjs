@@ -53,4 +53,34 @@ profile.samples.forEach((id, i) => {
 });
 console.log('--- inclusive');
 for (const [name, ms] of [...incl.entries()].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(ms.toFixed(0).padStart(7), name.slice(0, 160));
+// Each stretch of at least 50 ms without an idle sample (a long task, roughly), with the
+// functions that took the most of it, inclusive.
+const stacks = profile.samples.map((id) => {
+  const names = [];
+  for (let cur = id; cur !== undefined; cur = parent.get(cur)) names.push(byId.get(cur).callFrame.functionName || '(anon)');
+  return names;
+});
+let start = null;
+let busy = 0;
+const stretches = [];
+profile.samples.forEach((id, i) => {
+  const idle = byId.get(id).callFrame.functionName === '(idle)';
+  if (!idle && start === null) {
+    start = i;
+    busy = 0;
+  }
+  if (!idle) busy += (dt[i] ?? 0) / 1000;
+  if (idle && start !== null) {
+    if (busy >= 50) stretches.push([start, i, busy]);
+    start = null;
+  }
+});
+for (const [from, to, ms] of stretches) {
+  const acc = new Map();
+  for (let i = from; i < to; i += 1) {
+    for (const name of new Set(stacks[i])) acc.set(name, (acc.get(name) ?? 0) + (dt[i] ?? 0) / 1000);
+  }
+  console.log(`--- busy stretch of ${ms.toFixed(0)} ms`);
+  for (const [name, t] of [...acc.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(t.toFixed(0).padStart(7), name.slice(0, 150));
+}
 await site.close();

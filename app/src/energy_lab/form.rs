@@ -91,6 +91,29 @@ pub fn control_id(field: &str) -> &'static str {
         .map_or("energy-grid", |(_, id, _)| id)
 }
 
+/// A kit field key's name (`minutes` → "Minutes watched per view").
+pub fn field_name(key: &str) -> String {
+    FIELDS
+        .iter()
+        .find(|(_, id, _)| id.strip_prefix("energy-") == Some(key))
+        .map_or("Scenario", |(_, _, label)| label)
+        .to_owned()
+}
+
+/// The scenario's problems at the kit editor's field keys (`calculator.minutes` → `minutes`).
+pub fn field_problems(problems: &[Problem]) -> Vec<crate::kit::form::FieldProblem> {
+    problems
+        .iter()
+        .map(|p| crate::kit::form::FieldProblem {
+            field: control_id(&p.field)
+                .strip_prefix("energy-")
+                .unwrap_or("grid")
+                .to_owned(),
+            message: sentence(&p.message),
+        })
+        .collect()
+}
+
 /// The label of a scenario field's control.
 pub fn control_label(field: &str) -> &'static str {
     FIELDS
@@ -109,18 +132,7 @@ pub fn problems_at(problems: &[Problem], id: &str) -> String {
         .join(" ")
 }
 
-/// A message with a capital first letter and a full stop.
-pub fn sentence(message: &str) -> String {
-    let mut c = message.chars();
-    let mut out: String = match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    };
-    if !out.ends_with('.') {
-        out.push('.');
-    }
-    out
-}
+pub use crate::kit::form::sentence;
 
 impl Draft {
     /// The form showing `scenario` (an energy scenario; any other lab shows the default).
@@ -414,7 +426,7 @@ mod tests {
         let problems = d.to_scenario().unwrap_err();
         assert_eq!(problems.len(), 1);
         assert!(
-            problems_at(&problems, "energy-frequency").contains("between 600 MHz and 1600 MHz")
+            problems_at(&problems, "energy-frequency").contains("between 600 MHz and 1,600 MHz")
         );
         d.frequency_mhz = "1200".into();
         d.minutes = "-2".into();

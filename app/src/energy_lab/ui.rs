@@ -9,6 +9,7 @@ use crate::energy_lab::form::{self, Draft, NO_PUE};
 use crate::energy_lab::numbers::figure;
 use crate::energy_lab::streaming;
 use crate::kit::canvas::current_theme;
+use crate::kit::editor::{EditorState, TextField};
 use crate::kit::share;
 use crate::kit::ui::transport::ShortcutsDialog;
 use crate::kit::ui::{TransportKey, install_transport_keys, show_dialog};
@@ -25,6 +26,8 @@ use wasm_bindgen_futures::JsFuture;
 /// The form's state, shared by the sections.
 #[derive(Clone, Copy)]
 struct FormState {
+    /// The kit's editor over the draft: its text fields, and each problem under its field.
+    editor: EditorState<Draft>,
     draft: RwSignal<Draft>,
     applied: RwSignal<Scenario>,
     problems: RwSignal<Vec<Problem>>,
@@ -37,14 +40,38 @@ struct FormState {
 impl FormState {
     /// Changes the form, then applies it if it is valid; otherwise shows its problems and keeps
     /// the last valid scenario.
+    /// Changes the draft from outside its text fields (a menu, the lecture example): the text
+    /// fields then show the new values.
     fn edit(&self, f: impl FnOnce(&mut Draft)) {
-        self.draft.update(f);
-        match self.draft.with_untracked(Draft::to_scenario) {
-            Ok(s) => {
-                self.applied.set(s);
-                self.problems.set(Vec::new());
-            }
-            Err(p) => self.problems.set(p),
+        self.editor.edit(f);
+        self.editor.refreshed.update(|v| *v += 1);
+    }
+
+    /// A new form state showing `start`: every edit is checked at once and, if valid, applied.
+    fn new(start: Scenario) -> FormState {
+        let base = EditorState::new(Draft::of(&start), "energy", form::field_name);
+        let applied = RwSignal::new(start);
+        let problems = RwSignal::new(Vec::<Problem>::new());
+        let check = Callback::new(
+            move |()| match base.form.with_untracked(Draft::to_scenario) {
+                Ok(s) => {
+                    applied.set(s);
+                    problems.set(Vec::new());
+                    base.problems.set(Vec::new());
+                }
+                Err(p) => {
+                    base.problems.set(form::field_problems(&p));
+                    problems.set(p);
+                }
+            },
+        );
+        FormState {
+            editor: base.with_after_edit(check),
+            draft: base.form,
+            applied,
+            problems,
+            slot: RwSignal::new(0),
+            slot_ns: RwSignal::new(0),
         }
     }
 
@@ -65,46 +92,6 @@ impl FormState {
 
 type Getter = fn(&Draft) -> String;
 type Setter = fn(&mut Draft, String);
-
-/// A text field bound to one draft value, with its problem shown under it.
-#[component]
-fn TextField(
-    state: FormState,
-    id: &'static str,
-    label: &'static str,
-    get: Getter,
-    set: Setter,
-    #[prop(optional)] hint: &'static str,
-    #[prop(default = "decimal")] inputmode: &'static str,
-) -> impl IntoView {
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let described = if hint.is_empty() {
-        error_id.clone()
-    } else {
-        format!("{hint_id} {error_id}")
-    };
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <input
-                id=id
-                type="text"
-                inputmode=inputmode
-                autocomplete="off"
-                prop:value=move || state.draft.with(get)
-                aria-invalid=move || (!state.problem(id).is_empty()).then_some("true")
-                aria-describedby=described
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    state.edit(|d| set(d, v));
-                }
-            />
-            {(!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id.clone()>{hint}</p> })}
-            <p class="field-error" id=error_id>{move || state.problem(id)}</p>
-        </div>
-    }
-}
 
 /// A menu bound to one draft value.
 #[component]
@@ -243,13 +230,7 @@ pub fn EnergyLab(
 ) -> impl IntoView {
     let (start, broken) = form::opening(shared.as_deref());
     let moment = form::opening_moment(shared.as_deref());
-    let state = FormState {
-        draft: RwSignal::new(Draft::of(&start)),
-        applied: RwSignal::new(start),
-        problems: RwSignal::new(Vec::new()),
-        slot: RwSignal::new(0),
-        slot_ns: RwSignal::new(0),
-    };
+    let state = FormState::new(start);
     let broken = RwSignal::new(broken);
     let problem_count = move || state.problems.with(Vec::len);
     view! {
@@ -356,22 +337,22 @@ fn Calculator(state: FormState) -> impl IntoView {
                         "Lecture example: 70 MB, 2 min, 16.5 billion views"
                     </button>
                     <TextField
-                        state=state
-                        id="energy-size"
+                        state=state.editor
+                        key="size"
                         label="Video size (MB)"
                         get=|d| d.size_mb.clone()
                         set=|d, v| d.size_mb = v
                     />
                     <TextField
-                        state=state
-                        id="energy-minutes"
+                        state=state.editor
+                        key="minutes"
                         label="Minutes watched per view"
                         get=|d| d.minutes.clone()
                         set=|d, v| d.minutes = v
                     />
                     <TextField
-                        state=state
-                        id="energy-views"
+                        state=state.editor
+                        key="views"
                         label="Views"
                         hint="Digits, with or without separators (16,500,000,000), or 16.5e9."
                         inputmode="numeric"
@@ -580,8 +561,8 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                         </p>
                     </div>
                     <TextField
-                        state=state
-                        id="energy-static"
+                        state=state.editor
+                        key="static"
                         label="Static power (W)"
                         hint="Leakage while running, at any frequency. The preset's 2 W is assumed for illustration: the data sheet gives no figure, and C is fitted to the 24.5 W TDP with it."
                         get=|d| d.static_power_w.clone()
@@ -784,32 +765,32 @@ fn Consolidation(
                         set=|d, v| d.host_model = v
                     />
                     <TextField
-                        state=state
-                        id="energy-vms"
+                        state=state.editor
+                        key="vms"
                         label="VMs"
                         inputmode="numeric"
                         get=|d| d.vms.clone()
                         set=|d, v| d.vms = v
                     />
                     <TextField
-                        state=state
-                        id="energy-hosts"
+                        state=state.editor
+                        key="hosts"
                         label="Hosts"
                         inputmode="numeric"
                         get=|d| d.hosts.clone()
                         set=|d, v| d.hosts = v
                     />
                     <TextField
-                        state=state
-                        id="energy-slots"
+                        state=state.editor
+                        key="slots"
                         label="Time slots (in one hour)"
                         inputmode="numeric"
                         get=|d| d.slots.clone()
                         set=|d, v| d.slots = v
                     />
                     <TextField
-                        state=state
-                        id="energy-seed"
+                        state=state.editor
+                        key="seed"
                         label="Workload seed"
                         inputmode="numeric"
                         get=|d| d.seed.clone()
@@ -1175,7 +1156,8 @@ fn SharePanel(state: FormState) -> impl IntoView {
             match Scenario::from_json(&text) {
                 Err(e) => file_said.set(e.to_string()),
                 Ok(opened) if energy_of(&opened).is_some() => {
-                    state.draft.set(Draft::of(&opened));
+                    state.editor.replace(Draft::of(&opened));
+                    state.editor.problems.set(Vec::new());
                     state.problems.set(Vec::new());
                     state.applied.set(opened);
                     file_said.set(

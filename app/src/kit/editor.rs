@@ -27,6 +27,9 @@ pub struct EditorState<F: Send + Sync + 'static> {
     pub prefix: &'static str,
     /// A field key's name in the problem list ("Replicas" for `nodes`).
     pub field_name: fn(&str) -> String,
+    /// Called after every edit of a field (a lab whose form applies as the learner types
+    /// checks it here); `None`: the form waits for Apply.
+    pub after_edit: Option<Callback<()>>,
 }
 
 impl<F: Send + Sync + 'static> Clone for EditorState<F> {
@@ -46,6 +49,23 @@ impl<F: Send + Sync + 'static> EditorState<F> {
             refreshed: RwSignal::new(0),
             prefix,
             field_name,
+            after_edit: None,
+        }
+    }
+
+    /// The same editor, calling `after_edit` after every edit of a field.
+    pub fn with_after_edit(self, after_edit: Callback<()>) -> Self {
+        EditorState {
+            after_edit: Some(after_edit),
+            ..self
+        }
+    }
+
+    /// Changes the form as a field does: then the `after_edit` hook runs.
+    pub fn edit(&self, f: impl FnOnce(&mut F)) {
+        self.form.update(f);
+        if let Some(after) = self.after_edit {
+            after.run(());
         }
     }
 
@@ -127,13 +147,16 @@ pub fn TextField<F: Send + Sync + 'static>(
     /// The label.
     #[prop(into)]
     label: Signal<String>,
-    /// The limits or help shown under the field (empty: none).
-    #[prop(into)]
+    /// The limits or help shown under the field (empty or left out: none).
+    #[prop(optional, into)]
     hint: Signal<String>,
     /// Reads the field from the form.
     get: fn(&F) -> String,
     /// Writes the field into the form.
     set: fn(&mut F, String),
+    /// The on-screen keyboard to offer (default `decimal`; `numeric` for whole numbers).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let id = id.unwrap_or(key);
     let input_id = state.input_id(id);
@@ -157,7 +180,7 @@ pub fn TextField<F: Send + Sync + 'static>(
             <input
                 id=input_id
                 type="text"
-                inputmode="decimal"
+                inputmode=inputmode.unwrap_or("decimal")
                 autocomplete="off"
                 spellcheck="false"
                 aria-invalid=move || state.problem(key).is_some().then_some("true")
@@ -168,7 +191,7 @@ pub fn TextField<F: Send + Sync + 'static>(
                 }
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
-                    state.form.update(|f| set(f, value));
+                    state.edit(|f| set(f, value));
                 }
             />
             <p class="hint" id=hint_id hidden=move || hint.with(String::is_empty)>{hint}</p>
@@ -212,7 +235,7 @@ pub fn Choice<F: Send + Sync + 'static>(
                 aria-describedby=move || state.problem(key).is_some().then(|| state.error_id(key))
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
-                    state.form.update(|f| set(f, value));
+                    state.edit(|f| set(f, value));
                 }
             >
                 {options

@@ -248,15 +248,22 @@ pub fn short(x: f64) -> String {
         return plain;
     }
     let mut out = String::from(sign);
-    for (k, c) in whole.chars().enumerate() {
-        if k > 0 && (whole.len() - k) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
+    out.push_str(&group_digits(whole));
     if let Some(f) = fraction {
         out.push('.');
         out.push_str(f);
+    }
+    out
+}
+
+/// A string of digits with thousands separators: `16500000000` → `16,500,000,000`.
+pub fn group_digits(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
     }
     out
 }
@@ -350,7 +357,11 @@ pub fn calculate(
     let total = per_view * video.views as f64;
     rows.push(Row {
         label: "Energy of all views".into(),
-        formula: format!("{} kWh × {} views", short(per_view.0), video.views),
+        formula: format!(
+            "{} kWh × {} views",
+            short(per_view.0),
+            group_digits(&video.views.to_string())
+        ),
         value: total.0,
         unit: "kWh",
     });

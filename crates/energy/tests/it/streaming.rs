@@ -51,7 +51,7 @@ fn lecture_example_by_hand() {
     );
     assert_eq!(
         row("Energy of all views").formula,
-        "0.0031 kWh × 16500000000 views"
+        "0.0031 kWh × 16,500,000,000 views"
     );
     assert_eq!(row("Energy of all views, in GWh").unit, "GWh");
     assert!(
