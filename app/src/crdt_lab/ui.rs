@@ -8,7 +8,7 @@ use crate::crdt_lab::explain::{self, state_name};
 use crate::crdt_lab::form::{CrdtForm, ModeChoice};
 use crate::crdt_lab::plot_data::{self, Curve};
 use crate::kit::canvas::{self, Painter};
-use crate::kit::editor::{Choice, EditorState, FieldError, ProblemSummary, TextField};
+use crate::kit::editor::{Choice, EditorForm, EditorState, FieldError, PresetPicker, TextField};
 use crate::kit::form::{LatencyChoice, TopologyChoice};
 use crate::kit::format;
 use crate::kit::palette::{Palette, Rgb};
@@ -256,10 +256,7 @@ fn Editor() -> impl IntoView {
         let current = lab.read(|s| s.scenario().clone());
         presets.with_value(|p| p.iter().position(|p| p.scenario == current))
     };
-    let on_preset = move |ev: leptos::ev::Event| {
-        let Ok(index) = event_target_value(&ev).parse::<usize>() else {
-            return;
-        };
+    let on_preset = move |index: usize| {
         let Some(scenario) = presets.with_value(|p| p.get(index).map(|p| p.scenario.clone()))
         else {
             return;
@@ -270,11 +267,6 @@ fn Editor() -> impl IntoView {
             said.set(String::new());
             lab.status.set(String::new());
         }
-    };
-    let description = move || {
-        chosen()
-            .and_then(|i| presets.with_value(|p| p.get(i).map(|p| p.description)))
-            .unwrap_or("Your own scenario: edited, opened from a link, or with updates you made.")
     };
     let apply = move || match form.with_untracked(|f| f.build()) {
         Err(p) => {
@@ -338,49 +330,11 @@ fn Editor() -> impl IntoView {
         view! { <Choice state=state key=id id=id label=label options=options get=get set=set /> }
     };
 
-    // Narrow screens put the editor above the view: start with its long form folded there.
-    let wide = window()
-        .match_media("(min-width: 901px)")
-        .ok()
-        .flatten()
-        .is_none_or(|m| m.matches());
-
     view! {
         <div class="panel editor">
             <h2 class="panel-title">"Scenario"</h2>
-            <div class="field">
-                <label for="crdt-preset">"Preset"</label>
-                <select id="crdt-preset" aria-describedby="crdt-preset-description" on:change=on_preset>
-                    <option value="" disabled selected=move || chosen().is_none()>
-                        "Your own scenario"
-                    </option>
-                    {presets
-                        .with_value(|p| {
-                            p.iter()
-                                .enumerate()
-                                .map(|(i, preset)| {
-                                    view! {
-                                        <option value=i.to_string() selected=move || chosen() == Some(i)>
-                                            {preset.name}
-                                        </option>
-                                    }
-                                })
-                                .collect_view()
-                        })}
-                </select>
-                <p class="hint" id="crdt-preset-description">{description}</p>
-            </div>
-            <details class="editor-more" open=wide>
-            <summary>"Parameters"</summary>
-            <form
-                class="editor-form"
-                novalidate
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    apply();
-                }
-            >
-                <ProblemSummary state=state />
+            <PresetPicker id="crdt-preset" presets=presets chosen=chosen pick=on_preset own="Your own scenario: edited, opened from a link, or with updates you made." />
+            <EditorForm state=state summary="Parameters" apply=apply>
                 <fieldset>
                     <legend>"Replicated data"</legend>
                     {select_field(
@@ -534,8 +488,7 @@ fn Editor() -> impl IntoView {
                     <button type="submit" class="button-primary">"Apply"</button>
                 </div>
                 <p class="hint" role="status">{move || said.get()}</p>
-            </form>
-            </details>
+            </EditorForm>
             <div class="recorded">
                 <p class="hint">
                     {move || match recorded() {

@@ -9,7 +9,7 @@ use crate::edge_lab::form::{EdgeForm, Execution, Place};
 use crate::edge_lab::painter::EdgePainter;
 use crate::edge_lab::plot_data::{self, Curve};
 use crate::kit::canvas;
-use crate::kit::editor::{EditorState, ProblemSummary, TextField};
+use crate::kit::editor::{EditorState, PresetPicker, ProblemSummary, TextField};
 use crate::kit::format;
 use crate::kit::palette::{Palette, Rgb};
 use crate::kit::ui::plot_files::PlotDownloads;
@@ -273,21 +273,13 @@ fn Editor() -> impl IntoView {
         let current = lab.read(|s| s.scenario().clone());
         presets.with_value(|p| p.iter().position(|p| p.scenario == current))
     };
-    let on_preset = move |ev: leptos::ev::Event| {
-        let Ok(index) = event_target_value(&ev).parse::<usize>() else {
-            return;
-        };
+    let on_preset = move |index: usize| {
         if let Some(scenario) = presets.with_value(|p| p.get(index).map(|p| p.scenario.clone()))
             && lab.load(&scenario).is_ok()
         {
             problems.set(Vec::new());
             lab.status.set(String::new());
         }
-    };
-    let description = move || {
-        chosen()
-            .and_then(|i| presets.with_value(|p| p.get(i).map(|p| p.description)))
-            .unwrap_or("Your own scenario: edited, opened from a link, or with actions you took.")
     };
     let apply = move || {
         let base = lab.session.with_value(|s| s.scenario().clone());
@@ -321,17 +313,7 @@ fn Editor() -> impl IntoView {
     view! {
         <form class="panel editor" on:submit=move |ev| { ev.prevent_default(); apply(); }>
             <h2 class="panel-title">"Scenario"</h2>
-            <div class="field">
-                <label for="edge-preset">"Preset"</label>
-                <select id="edge-preset" on:change=on_preset>
-                    <option value="" selected=move || chosen().is_none() disabled=true>"Your own"</option>
-                    {presets.with_value(|p| p.iter().enumerate().map(|(i, p)| {
-                        let name = p.name;
-                        view! { <option value=i.to_string() selected=move || chosen() == Some(i)>{name}</option> }
-                    }).collect_view())}
-                </select>
-                <p class="hint">{description}</p>
-            </div>
+            <PresetPicker id="edge-preset" presets=presets chosen=chosen pick=on_preset own="Your own scenario: edited, opened from a link, or with actions you took." />
             <div class="field">
                 <label for="edge-policy">"Placement policy"</label>
                 <select id="edge-policy" on:change=on_policy>

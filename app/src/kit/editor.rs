@@ -254,6 +254,97 @@ pub fn Choice<F: Send + Sync + 'static>(
     }
 }
 
+/// The preset menu at the top of an editor, with what the chosen preset shows and what to try
+/// (or `own`, when the scenario is no preset: edited, opened from a link, or with actions).
+#[component]
+pub fn PresetPicker(
+    /// The menu's element id; its description is `{id}-description`.
+    id: &'static str,
+    /// The lab's presets.
+    presets: StoredValue<Vec<scenario::scenario::Preset>, LocalStorage>,
+    /// The preset the current scenario is, if any.
+    chosen: impl Fn() -> Option<usize> + Copy + Send + Sync + 'static,
+    /// Loads the preset the learner picked.
+    pick: impl Fn(usize) + Copy + Send + Sync + 'static,
+    /// What the description says for a scenario that is no preset.
+    own: &'static str,
+) -> impl IntoView {
+    let described = format!("{id}-description");
+    let description = move || {
+        chosen()
+            .and_then(|i| presets.with_value(|p| p.get(i).map(|p| p.description)))
+            .unwrap_or(own)
+    };
+    view! {
+        <div class="field">
+            <label for=id>"Preset"</label>
+            <select
+                id=id
+                aria-describedby=described.clone()
+                on:change=move |ev| {
+                    if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                        pick(i);
+                    }
+                }
+            >
+                <option value="" disabled selected=move || chosen().is_none()>
+                    "Your own scenario"
+                </option>
+                {presets
+                    .with_value(|p| {
+                        p.iter()
+                            .enumerate()
+                            .map(|(i, preset)| {
+                                view! {
+                                    <option value=i.to_string() selected=move || chosen() == Some(i)>
+                                        {preset.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    })}
+            </select>
+            <p class="hint" id=described>{description}</p>
+        </div>
+    }
+}
+
+/// An editor's fields in a form that Apply (or Enter) submits, under the problem summary; on a
+/// narrow screen, where the editor sits above the view, it starts folded under `summary`.
+#[component]
+pub fn EditorForm<F: Send + Sync + 'static>(
+    /// The editor.
+    state: EditorState<F>,
+    /// The fold's title ("Parameters").
+    summary: &'static str,
+    /// Applies the form.
+    apply: impl Fn() + Copy + Send + Sync + 'static,
+    /// The fields and buttons.
+    children: Children,
+) -> impl IntoView {
+    let wide = window()
+        .match_media("(min-width: 901px)")
+        .ok()
+        .flatten()
+        .is_none_or(|m| m.matches());
+    view! {
+        <details class="editor-more" open=wide>
+            <summary>{summary}</summary>
+            <form
+                class="editor-form"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    apply();
+                }
+            >
+                <ProblemSummary state=state />
+                {children()}
+            </form>
+        </details>
+    }
+}
+
 /// The alert listing every problem of the last Apply, each naming its field with a link to the
 /// problem shown there; the previous run is kept.
 #[component]

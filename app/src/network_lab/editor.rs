@@ -2,7 +2,7 @@
 //! Apply rebuilds the run; an invalid form keeps the previous run.
 
 use super::NetworkContext;
-use crate::kit::editor::{Choice, EditorState, FieldError, ProblemSummary, TextField};
+use crate::kit::editor::{Choice, EditorForm, EditorState, FieldError, PresetPicker, TextField};
 use crate::kit::form::{
     ActionChoice, ActionRow, Form, LatencyChoice, ProtocolChoice, TopologyChoice, limits,
     map_problems,
@@ -47,10 +47,7 @@ pub fn Editor() -> impl IntoView {
         let current = lab.read(|s| s.scenario().clone());
         presets.with_value(|p| p.iter().position(|p| p.scenario == current))
     };
-    let on_preset = move |ev: leptos::ev::Event| {
-        let Ok(index) = event_target_value(&ev).parse::<usize>() else {
-            return;
-        };
+    let on_preset = move |index: usize| {
         let Some(scenario) = presets.with_value(|p| p.get(index).map(|p| p.scenario.clone()))
         else {
             return;
@@ -59,13 +56,6 @@ pub fn Editor() -> impl IntoView {
             state.problems.set(Vec::new());
             lab.status.set(String::new());
         }
-    };
-    let description = move || {
-        chosen()
-            .and_then(|i| presets.with_value(|p| p.get(i).map(|p| p.description)))
-            .unwrap_or(
-                "Your own scenario: edited, opened from a link, or with actions you recorded.",
-            )
     };
     let applied = RwSignal::new(String::new());
     let apply_now = move |scenario: scenario::Scenario| match lab.load(&scenario) {
@@ -120,49 +110,12 @@ pub fn Editor() -> impl IntoView {
         }
     };
     provide_context(state);
-    // Narrow screens put the editor above the view: start with its long form folded there.
-    let wide = window()
-        .match_media("(min-width: 901px)")
-        .ok()
-        .flatten()
-        .is_none_or(|m| m.matches());
 
     view! {
            <div class="panel editor">
                <h2 class="panel-title">"Scenario"</h2>
-               <div class="field">
-                   <label for="lab-preset">"Preset"</label>
-                   <select id="lab-preset" aria-describedby="lab-preset-description" on:change=on_preset>
-                       <option value="" disabled selected=move || chosen().is_none()>
-                           "Your own scenario"
-                       </option>
-                       {presets
-                           .with_value(|p| {
-                               p.iter()
-                                   .enumerate()
-                                   .map(|(i, preset)| {
-                                       view! {
-                                           <option value=i.to_string() selected=move || chosen() == Some(i)>
-                                               {preset.name}
-                                           </option>
-                                       }
-                                   })
-                                   .collect_view()
-                           })}
-                   </select>
-                   <p class="hint" id="lab-preset-description">{description}</p>
-               </div>
-               <details class="editor-more" open=wide>
-               <summary>"Parameters and actions"</summary>
-               <form
-                   class="editor-form"
-                   novalidate
-                   on:submit=move |ev| {
-                       ev.prevent_default();
-                       apply();
-                   }
-               >
-                   <ProblemSummary state=state />
+               <PresetPicker id="lab-preset" presets=presets chosen=chosen pick=on_preset own="Your own scenario: edited, opened from a link, or with actions you recorded." />
+               <EditorForm state=state summary="Parameters and actions" apply=apply>
                    <fieldset>
                        <legend>"Network"</legend>
                        <TextField
@@ -374,8 +327,7 @@ pub fn Editor() -> impl IntoView {
                        </button>
                    </div>
                    <p class="hint" role="status">{move || applied.get()}</p>
-               </form>
-               </details>
+               </EditorForm>
            </div>
        }
 }
