@@ -11,6 +11,7 @@ use crate::energy_lab::streaming;
 use crate::kit::canvas::current_theme;
 use crate::kit::editor::{EditorState, TextField};
 use crate::kit::share;
+use crate::kit::ui::panels::ShareLink;
 use crate::kit::ui::transport::ShortcutsDialog;
 use crate::kit::ui::{TransportKey, install_transport_keys, show_dialog};
 use energy::coefficients::{COUNTRY_ELECTRICITY, GRIDS, PUE_VALUES};
@@ -21,7 +22,6 @@ use scenario::Scenario;
 use scenario::energy_lab::{EnergyScenario, HostModel, default_energy_scenario, energy_of};
 use scenario::scenario::Problem;
 use std::time::Duration;
-use wasm_bindgen_futures::JsFuture;
 
 /// The form's state, shared by the sections.
 #[derive(Clone, Copy)]
@@ -1084,58 +1084,6 @@ fn hosts_svg(frame: &[consolidation::HostFrame], policy: Policy) -> impl IntoVie
 /// Share: the link to these inputs, copied and shown.
 #[component]
 fn SharePanel(state: FormState) -> impl IntoView {
-    let link = RwSignal::new(String::new());
-    let at_slot = RwSignal::new(false);
-    let said = RwSignal::new(String::new());
-    let field = NodeRef::<html::Input>::new();
-    let copy = move |url: String| {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let promise = window.navigator().clipboard().write_text(&url);
-        leptos::task::spawn_local(async move {
-            let copied = JsFuture::from(promise).await.is_ok();
-            said.set(if copied {
-                "Link copied to the clipboard.".to_owned()
-            } else {
-                "The browser did not allow copying: select the link below and copy it.".to_owned()
-            });
-        });
-    };
-    let on_share = move |_| {
-        // A link to a slot pins the slot's start, so it opens on that slot.
-        let at = at_slot.get_untracked().then(|| {
-            sim::SimTime(state.slot.get_untracked() as u64 * state.slot_ns.get_untracked())
-        });
-        let fragment = state.applied.with_untracked(|s| share::fragment(s, at));
-        match fragment {
-            Ok(fragment) => {
-                let Some(window) = web_sys::window() else {
-                    return;
-                };
-                let href = window.location().href().unwrap_or_default();
-                let url = share::share_url(&href, &fragment);
-                // replaceState: the address changes without a reload or a hashchange.
-                if let Ok(history) = window.history() {
-                    let _ = history.replace_state_with_url(
-                        &wasm_bindgen::JsValue::NULL,
-                        "",
-                        Some(&url),
-                    );
-                }
-                link.set(url.clone());
-                said.set("The address bar now holds the link.".to_owned());
-                copy(url);
-            }
-            Err(e) => said.set(format!("These inputs cannot be shared: {e}")),
-        }
-    };
-    let on_copy = move |_| {
-        if let Some(input) = field.get_untracked() {
-            input.select();
-        }
-        copy(link.get_untracked());
-    };
     let file_said = RwSignal::new(String::new());
     let on_export = move |_| {
         let json = state.applied.with_untracked(Scenario::to_json);
@@ -1175,29 +1123,19 @@ fn SharePanel(state: FormState) -> impl IntoView {
                 "The link holds every input on this page (the last valid ones): whoever opens it \
                  sees the same numbers and the same experiment."
             </p>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    prop:checked=move || at_slot.get()
-                    on:change=move |ev| at_slot.set(event_target_checked(&ev))
-                />
-                {move || format!("Link to this consolidation slot (slot {})", state.slot.get() + 1)}
-            </label>
-            <button type="button" class="button-primary" on:click=on_share>"Share"</button>
-            <Show when=move || !link.get().is_empty()>
-                <div class="share-link">
-                    <label for="lab-share-link">"Link"</label>
-                    <input
-                        id="lab-share-link"
-                        node_ref=field
-                        type="text"
-                        readonly
-                        prop:value=move || link.get()
-                    />
-                    <button type="button" on:click=on_copy>"Copy"</button>
-                </div>
-            </Show>
-            <p class="hint" role="status">{move || said.get()}</p>
+            <ShareLink
+                moment_label=move || format!("Link to this consolidation slot (slot {})", state.slot.get() + 1)
+                fragment=move |at_slot| {
+                    // A link to a slot pins the slot's start, so it opens on that slot.
+                    let at = at_slot.then(|| {
+                        sim::SimTime(state.slot.get_untracked() as u64 * state.slot_ns.get_untracked())
+                    });
+                    state
+                        .applied
+                        .with_untracked(|s| share::fragment(s, at))
+                        .map_err(|e| format!("These inputs cannot be shared: {e}"))
+                }
+            />
             <h3 class="panel-subtitle">"Files"</h3>
             <div class="button-row">
                 <button type="button" on:click=on_export>"Download scenario (JSON)"</button>

@@ -93,58 +93,6 @@ pub fn SharePanel<R: LabRun + 'static>(
     /// The lab.
     lab: LabContext<R>,
 ) -> impl IntoView {
-    let link = RwSignal::new(String::new());
-    let said = RwSignal::new(String::new());
-    let at_moment = RwSignal::new(false);
-    let field = NodeRef::<leptos::html::Input>::new();
-
-    let copy = move |url: String| {
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let promise = window.navigator().clipboard().write_text(&url);
-        leptos::task::spawn_local(async move {
-            let copied = JsFuture::from(promise).await.is_ok();
-            said.set(if copied {
-                "Link copied to the clipboard.".to_owned()
-            } else {
-                "The browser did not allow copying: select the link below and copy it.".to_owned()
-            });
-        });
-    };
-    let on_share = move |_| {
-        let fragment = lab.session.with_value(|s| {
-            let at = at_moment.get_untracked().then(|| s.run().now());
-            share::fragment(s.scenario(), at)
-        });
-        match fragment {
-            Ok(fragment) => {
-                let Some(window) = web_sys::window() else {
-                    return;
-                };
-                let href = window.location().href().unwrap_or_default();
-                let url = share::share_url(&href, &fragment);
-                // replaceState: the address changes without a reload or a hashchange (no reset).
-                if let Ok(history) = window.history() {
-                    let _ = history.replace_state_with_url(
-                        &wasm_bindgen::JsValue::NULL,
-                        "",
-                        Some(&url),
-                    );
-                }
-                link.set(url.clone());
-                said.set("The address bar now holds the link.".to_owned());
-                copy(url);
-            }
-            Err(e) => said.set(format!("This scenario cannot be shared: {e}")),
-        }
-    };
-    let on_copy = move |_| {
-        if let Some(input) = field.get_untracked() {
-            input.select();
-        }
-        copy(link.get_untracked());
-    };
     let file_said = RwSignal::new(String::new());
     let offer =
         move |name: &str, mime: &str, text: String| offer_file(name, mime, &text, file_said);
@@ -202,29 +150,17 @@ pub fn SharePanel<R: LabRun + 'static>(
                 "The link holds the whole scenario, including what you did during the run: \
                  whoever opens it sees the same run."
             </p>
-            <label class="check">
-                <input
-                    type="checkbox"
-                    prop:checked=move || at_moment.get()
-                    on:change=move |ev| at_moment.set(event_target_checked(&ev))
-                />
-                {move || lab.read(|s| format!("Link to this moment ({})", format::time_ns(s.run().now().0)))}
-            </label>
-            <button type="button" class="button-primary" on:click=on_share>"Share"</button>
-            <Show when=move || !link.get().is_empty()>
-                <div class="share-link">
-                    <label for="lab-share-link">"Link"</label>
-                    <input
-                        id="lab-share-link"
-                        node_ref=field
-                        type="text"
-                        readonly
-                        prop:value=move || link.get()
-                    />
-                    <button type="button" on:click=on_copy>"Copy"</button>
-                </div>
-            </Show>
-            <p class="hint" role="status">{move || said.get()}</p>
+            <ShareLink
+                moment_label=move || lab.read(|s| format!("Link to this moment ({})", format::time_ns(s.run().now().0)))
+                fragment=move |at_moment| {
+                    lab.session
+                        .with_value(|s| {
+                            let at = at_moment.then(|| s.run().now());
+                            share::fragment(s.scenario(), at)
+                        })
+                        .map_err(|e| format!("This scenario cannot be shared: {e}"))
+                }
+            />
             <h3 class="panel-subtitle">"Files"</h3>
             <div class="button-row">
                 <button type="button" on:click=on_export_scenario>"Download scenario (JSON)"</button>
@@ -247,6 +183,85 @@ pub fn SharePanel<R: LabRun + 'static>(
             </div>
             <p class="hint" id="lab-import-status" role="status">{move || file_said.get()}</p>
         </div>
+    }
+}
+
+/// The share controls every lab's Share panel starts with: a check box to pin the link to the
+/// moment shown, Share (the link goes into the address bar, without a reload, and onto the
+/// clipboard), the link with Copy, and what happened.
+#[component]
+pub fn ShareLink(
+    /// The check box's label ("Link to this moment (40 ms)").
+    moment_label: impl Fn() -> String + Send + Sync + 'static,
+    /// The fragment to share, pinned to the moment shown when asked; or why it cannot be.
+    fragment: impl Fn(bool) -> Result<String, String> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let link = RwSignal::new(String::new());
+    let said = RwSignal::new(String::new());
+    let at_moment = RwSignal::new(false);
+    let field = NodeRef::<leptos::html::Input>::new();
+    let copy = move |url: String| {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let promise = window.navigator().clipboard().write_text(&url);
+        leptos::task::spawn_local(async move {
+            let copied = JsFuture::from(promise).await.is_ok();
+            said.set(if copied {
+                "Link copied to the clipboard.".to_owned()
+            } else {
+                "The browser did not allow copying: select the link below and copy it.".to_owned()
+            });
+        });
+    };
+    let on_share = move |_| match fragment(at_moment.get_untracked()) {
+        Ok(fragment) => {
+            let Some(window) = web_sys::window() else {
+                return;
+            };
+            let href = window.location().href().unwrap_or_default();
+            let url = share::share_url(&href, &fragment);
+            // replaceState: the address changes without a reload or a hashchange (no reset).
+            if let Ok(history) = window.history() {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+            }
+            link.set(url.clone());
+            said.set("The address bar now holds the link.".to_owned());
+            copy(url);
+        }
+        Err(e) => said.set(e),
+    };
+    let on_copy = move |_| {
+        if let Some(input) = field.get_untracked() {
+            input.select();
+        }
+        copy(link.get_untracked());
+    };
+    view! {
+        <label class="check">
+            <input
+                type="checkbox"
+                prop:checked=move || at_moment.get()
+                on:change=move |ev| at_moment.set(event_target_checked(&ev))
+            />
+            {moment_label}
+        </label>
+        <button type="button" class="button-primary" on:click=on_share>"Share"</button>
+        <Show when=move || !link.get().is_empty()>
+            <div class="share-link">
+                <label for="lab-share-link">"Link"</label>
+                <input
+                    id="lab-share-link"
+                    node_ref=field
+                    type="text"
+                    readonly
+                    prop:value=move || link.get()
+                />
+                <button type="button" on:click=on_copy>"Copy"</button>
+            </div>
+        </Show>
+        <p class="hint" role="status">{move || said.get()}</p>
     }
 }
 
