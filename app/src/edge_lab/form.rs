@@ -372,7 +372,7 @@ pub fn problems_at_fields(e: &scenario::scenario::ScenarioError) -> Vec<FieldPro
 
 /// Where a field's problems go in the list: the order of the editor (unknown keys last).
 fn field_order(field: &str) -> usize {
-    const ORDER: [&str; 10] = [
+    const ORDER: [&str; 9] = [
         "edges",
         "fogs",
         "devices",
@@ -382,7 +382,6 @@ fn field_order(field: &str) -> usize {
         "mobility",
         "seed",
         "duration",
-        "",
     ];
     ORDER
         .iter()

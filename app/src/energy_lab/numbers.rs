@@ -1,6 +1,8 @@
 //! Numbers as a person reads them in the energy lab: four significant digits, thousands
 //! separators, and powers of ten only for the very large and the very small.
 
+use energy::streaming::group_digits;
+
 /// `v` with at most four significant digits: `51150000` → `51,150,000`, `51.15` → `51.15`,
 /// `0.00031` → `0.00031`; beyond 10¹⁵ or below 10⁻⁶, `1.23 × 10¹⁸`.
 pub fn figure(v: f64) -> String {
@@ -37,7 +39,7 @@ pub fn figure(v: f64) -> String {
         None => (text, None),
     };
     let mut out = String::from(sign);
-    out.push_str(&separate(&int));
+    out.push_str(&group_digits(&int));
     if let Some(f) = frac {
         out.push('.');
         out.push_str(&f);
@@ -53,18 +55,6 @@ fn trim_decimals(value: f64, decimals: usize) -> String {
     } else {
         text
     }
-}
-
-/// Thousands separators on a string of digits.
-fn separate(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn superscript(n: i32) -> String {
@@ -88,7 +78,7 @@ fn superscript(n: i32) -> String {
 
 /// An integer with thousands separators.
 pub fn whole(n: u64) -> String {
-    separate(&n.to_string())
+    group_digits(&n.to_string())
 }
 
 /// A count of views in words as well as digits: `16,500,000,000 (16.5 billion)`.

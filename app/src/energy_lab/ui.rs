@@ -28,7 +28,6 @@ use std::time::Duration;
 struct FormState {
     /// The kit's editor over the draft: its text fields, and each problem under its field.
     editor: EditorState<Draft>,
-    draft: RwSignal<Draft>,
     applied: RwSignal<Scenario>,
     problems: RwSignal<Vec<Problem>>,
     /// The consolidation experiment's shown slot, and a slot's length in simulated ns (for
@@ -67,7 +66,6 @@ impl FormState {
         );
         FormState {
             editor: base.with_after_edit(check),
-            draft: base.form,
             applied,
             problems,
             slot: RwSignal::new(0),
@@ -110,7 +108,7 @@ fn SelectField(
             <select
                 id=id
                 aria-describedby=error_id.clone()
-                prop:value=move || state.draft.with(get)
+                prop:value=move || state.editor.form.with(get)
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
                     state.edit(|d| set(d, v));
@@ -121,7 +119,7 @@ fn SelectField(
                     .map(|(value, text)| {
                         let selected = {
                             let value = value.clone();
-                            move || state.draft.with(get) == value
+                            move || state.editor.form.with(get) == value
                         };
                         view! {
                             <option value=value selected=selected>
@@ -537,7 +535,7 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                         <label for="energy-frequency">
                             "Clock frequency: "
                             <output for="energy-frequency">
-                                {move || format!("{} MHz", state.draft.with(|d| d.frequency_mhz.clone()))}
+                                {move || format!("{} MHz", state.editor.form.with(|d| d.frequency_mhz.clone()))}
                             </output>
                         </label>
                         <input
@@ -547,7 +545,7 @@ fn PowerAndDvfs(state: FormState) -> impl IntoView {
                             max=hi
                             step="10"
                             aria-describedby="energy-frequency-error energy-levels"
-                            prop:value=move || state.draft.with(|d| d.frequency_mhz.clone())
+                            prop:value=move || state.editor.form.with(|d| d.frequency_mhz.clone())
                             on:input=move |ev| {
                                 let v = event_target_value(&ev);
                                 state.edit(|d| d.frequency_mhz = v);

@@ -307,9 +307,7 @@ impl crate::lab_scenario::LabScenario for CrdtScenario {
         duration: SimDuration,
         problem: &mut dyn FnMut(&str, String),
     ) {
-        self.validate(seed, duration, &mut |field: &str, message: String| {
-            problem(field, message)
-        });
+        self.validate(seed, duration, &mut &mut *problem);
     }
 
     fn actions(&self) -> &[Action] {

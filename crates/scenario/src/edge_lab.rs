@@ -217,9 +217,7 @@ impl crate::lab_scenario::LabScenario for EdgeScenario {
         _duration: SimDuration,
         problem: &mut dyn FnMut(&str, String),
     ) {
-        validate(self, &mut |field: &str, message: String| {
-            problem(field, message)
-        });
+        validate(self, &mut &mut *problem);
     }
 
     /// The edge run has no network faults or link parameters to change: its forks change where

@@ -452,9 +452,7 @@ impl crate::lab_scenario::LabScenario for EnergyScenario {
         duration: SimDuration,
         problem: &mut dyn FnMut(&str, String),
     ) {
-        self.validate(seed, duration, &mut |field: &str, message: String| {
-            problem(field, message)
-        });
+        self.validate(seed, duration, &mut &mut *problem);
     }
 
     /// The energy lab's experiments are not runs on the network: nothing to fork.

@@ -146,7 +146,7 @@ impl LabScenario for BroadcastScenario {
         duration: SimDuration,
         problem: &mut dyn FnMut(&str, String),
     ) {
-        let mut problem = |field: &str, message: String| problem(field, message);
+        let mut problem = &mut *problem;
         validate_network(
             self.nodes,
             MAX_LAB_NODES,
