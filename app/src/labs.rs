@@ -1,11 +1,11 @@
-//! The app's table of labs: for every row of [`scenario::catalogue::LABS`], the page that shows
+//! The app's table of labs: for every row of [`scenario::labs::LABS`], the page that shows
 //! it (its picture, its introduction, and the component that runs it).
 //!
 //! Routes, the header's "Labs" menu, the home page's map of the course and share links all read
 //! this table; a new lab adds one [`LabPage`] here and its own module. Nothing else names a lab.
 
 use leptos::prelude::*;
-use scenario::catalogue::{self, LabInfo, Part};
+use scenario::labs::{self, LabInfo, Part};
 
 /// How a lab page is drawn: the catalogue row plus what only the app knows.
 pub struct LabPage {
@@ -43,9 +43,9 @@ pub fn pages_in(part: Part) -> impl Iterator<Item = &'static LabPage> {
 }
 
 fn info(route: &str) -> &'static LabInfo {
-    match catalogue::lab(route) {
+    match labs::lab(route) {
         Some(info) => info,
-        None => &catalogue::LABS[0],
+        None => &labs::LABS[0],
     }
 }
 
@@ -141,8 +141,8 @@ mod tests {
 
     #[test]
     fn every_catalogue_row_has_exactly_one_page() {
-        assert_eq!(pages().len(), catalogue::LABS.len());
-        for (row, page) in catalogue::LABS.iter().zip(pages()) {
+        assert_eq!(pages().len(), labs::LABS.len());
+        for (row, page) in labs::LABS.iter().zip(pages()) {
             assert_eq!(page.info, row, "pages follow the catalogue's order");
         }
     }

@@ -5,7 +5,7 @@ use super::ThemeToggle;
 use crate::labs;
 use crate::router::Route;
 use leptos::prelude::*;
-use scenario::catalogue::Part;
+use scenario::labs::Part;
 use wasm_bindgen::JsCast;
 
 /// The site header: the name (a link home), the main navigation, and the theme toggle.

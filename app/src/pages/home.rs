@@ -4,7 +4,7 @@
 use crate::labs::{self, LabPage};
 use crate::router::Route;
 use leptos::prelude::*;
-use scenario::catalogue::Part;
+use scenario::labs::Part;
 
 /// The home page.
 #[component]

@@ -26,7 +26,6 @@
 //! Nothing here knows about the DOM: the app reads `location.hash` and hands it over.
 
 pub mod broadcast_run;
-pub mod catalogue;
 pub mod crdt_lab;
 pub mod crdt_run;
 pub mod edge_lab;
@@ -38,6 +37,7 @@ pub mod file;
 pub mod fork;
 pub mod lab_run;
 pub mod lab_scenario;
+pub mod labs;
 pub mod link;
 pub mod scenario;
 pub mod series;

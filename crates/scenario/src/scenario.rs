@@ -1,8 +1,7 @@
 //! The `Scenario`: plain data that reproduces a run exactly, its validation and limits, presets,
 //! and its share link.
 
-use crate::crdt_lab::{CrdtScenario, Update};
-use crate::energy_lab::EnergyScenario;
+use crate::crdt_lab::Update;
 use crate::fork::{Change, ChangeKind, NETWORK_CHANGES, millis, millis_text, non_negative, whole};
 use crate::lab_scenario::LabScenario;
 use crate::link::{self, LinkError, LinkLimits};
@@ -41,40 +40,9 @@ pub struct Scenario {
     pub lab: Lab,
 }
 
-/// Which lab a scenario belongs to, with that lab's parameters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Lab {
-    /// Network & broadcast.
-    Broadcast(BroadcastScenario),
-    /// CRDT convergence.
-    Crdt(CrdtScenario),
-    /// Energy & sustainability.
-    Energy(EnergyScenario),
-    /// The edge–cloud continuum.
-    Edge(crate::edge_lab::EdgeScenario),
-}
+pub use crate::labs::Lab;
 
 impl Lab {
-    /// The lab's parameters as every lab's: the one place besides the enum that lists the labs.
-    pub fn as_lab(&self) -> &dyn LabScenario {
-        match self {
-            Lab::Broadcast(b) => b,
-            Lab::Crdt(c) => c,
-            Lab::Energy(e) => e,
-            Lab::Edge(e) => e,
-        }
-    }
-
-    /// The lab's parameters as every lab's, to change.
-    pub fn as_lab_mut(&mut self) -> &mut dyn LabScenario {
-        match self {
-            Lab::Broadcast(b) => b,
-            Lab::Crdt(c) => c,
-            Lab::Energy(e) => e,
-            Lab::Edge(e) => e,
-        }
-    }
-
     /// The route of the lab's page (`#/<route>`).
     pub fn route(&self) -> &'static str {
         self.as_lab().route()
@@ -91,9 +59,9 @@ impl Lab {
     }
 
     /// The lab's row in the table of labs (title, part of the course, what it teaches).
-    pub fn info(&self) -> &'static crate::catalogue::LabInfo {
+    pub fn info(&self) -> &'static crate::labs::LabInfo {
         // Every variant's route has a row (tested in `catalogue`).
-        crate::catalogue::lab(self.route()).unwrap_or(&crate::catalogue::LABS[0])
+        crate::labs::lab(self.route()).unwrap_or(&crate::labs::LABS[0])
     }
 }
 

@@ -2,8 +2,54 @@
 //! parts of the course (foundations, service orientation, system support, trends).
 //!
 //! One table drives the app's routes, the header's "Labs" menu, the home page's map of the
-//! course, share-link and file routing ([`crate::scenario::Lab::info`]). Adding a lab adds a
-//! row here; nothing else lists the labs.
+//! course, share-link and file routing ([`Lab::info`]). Adding a lab touches this file only
+//! (in this crate): a variant of [`Lab`], its arms in [`Lab::as_lab`] and [`Lab::as_lab_mut`], a
+//! row of [`LABS`], and the `mod` line of its folder `labs/<name>/` (its scenario type,
+//! implementing [`LabScenario`], presets and live run, implementing [`crate::LabRun`]). Nothing
+//! else lists the labs.
+
+use crate::crdt_lab::CrdtScenario;
+use crate::edge_lab::EdgeScenario;
+use crate::energy_lab::EnergyScenario;
+use crate::lab_scenario::LabScenario;
+use crate::scenario::BroadcastScenario;
+use serde::{Deserialize, Serialize};
+
+/// Which lab a scenario belongs to, with that lab's parameters. Variants are only ever appended
+/// (share links and files encode the variant by its position), never reordered or removed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Lab {
+    /// Network & broadcast.
+    Broadcast(BroadcastScenario),
+    /// CRDT convergence.
+    Crdt(CrdtScenario),
+    /// Energy & sustainability.
+    Energy(EnergyScenario),
+    /// The edge–cloud continuum.
+    Edge(EdgeScenario),
+}
+
+impl Lab {
+    /// The lab's parameters as every lab's: the one place besides the enum that lists the labs.
+    pub fn as_lab(&self) -> &dyn LabScenario {
+        match self {
+            Lab::Broadcast(b) => b,
+            Lab::Crdt(c) => c,
+            Lab::Energy(e) => e,
+            Lab::Edge(e) => e,
+        }
+    }
+
+    /// The lab's parameters as every lab's, to change.
+    pub fn as_lab_mut(&mut self) -> &mut dyn LabScenario {
+        match self {
+            Lab::Broadcast(b) => b,
+            Lab::Crdt(c) => c,
+            Lab::Energy(e) => e,
+            Lab::Edge(e) => e,
+        }
+    }
+}
 
 /// A part of the course on distributed systems topics and trends, in the order it is taught.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
