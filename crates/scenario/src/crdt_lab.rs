@@ -420,7 +420,7 @@ impl CrdtScenario {
     /// Adds every problem with these parameters to `problem`.
     pub(crate) fn validate(
         &self,
-        seed: u64,
+        _seed: u64,
         duration: SimDuration,
         problem: &mut impl FnMut(&str, String),
     ) {
@@ -429,7 +429,6 @@ impl CrdtScenario {
             MAX_CRDT_REPLICAS,
             &self.topology,
             &self.link,
-            seed,
             problem,
         );
         let (interval, fanout) = sync_interval_and_fanout(&self.sync);

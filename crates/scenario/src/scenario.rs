@@ -110,7 +110,7 @@ impl LabScenario for BroadcastScenario {
 
     fn add_problems(
         &self,
-        seed: u64,
+        _seed: u64,
         duration: SimDuration,
         problem: &mut dyn FnMut(&str, String),
     ) {
@@ -120,7 +120,6 @@ impl LabScenario for BroadcastScenario {
             MAX_LAB_NODES,
             &self.topology,
             &self.link,
-            seed,
             &mut problem,
         );
         if let Err(e) = broadcast::validate(
@@ -299,6 +298,30 @@ impl TopologyKind {
             w += 1;
         }
         w.max(1)
+    }
+
+    /// Whether [`TopologyKind::build`] would succeed, checked on the parameters alone (building
+    /// a 100,000-node graph only to validate it would cost the page tens of milliseconds).
+    pub fn check(&self, nodes: u32) -> Result<(), ConfigError> {
+        match *self {
+            TopologyKind::Complete => {
+                if nodes > MAX_COMPLETE_NODES {
+                    return Err(ConfigError::LimitExceeded {
+                        what: "nodes in a complete graph",
+                        requested: nodes as u64,
+                        limit: MAX_COMPLETE_NODES as u64,
+                    });
+                }
+                Topology::check_complete(nodes)
+            }
+            TopologyKind::Line | TopologyKind::Ring | TopologyKind::Star | TopologyKind::Grid => {
+                Topology::check_sparse(nodes)
+            }
+            TopologyKind::Tree { branching } => Topology::check_tree(nodes, branching),
+            TopologyKind::Random { mean_degree } => {
+                Topology::check_random(nodes, mean_degree).map(|_| ())
+            }
+        }
     }
 
     /// Builds the topology for `nodes` nodes.
@@ -550,7 +573,6 @@ pub(crate) fn validate_network(
     max_nodes: u32,
     topology: &TopologyKind,
     link: &LinkParams,
-    seed: u64,
     problem: &mut impl FnMut(&str, String),
 ) {
     if nodes == 0 || nodes > max_nodes {
@@ -558,7 +580,7 @@ pub(crate) fn validate_network(
             "nodes",
             format!("must be between 1 and {max_nodes}, but it is {nodes}"),
         );
-    } else if let Err(e) = topology.build(nodes, seed) {
+    } else if let Err(e) = topology.check(nodes) {
         problem("topology", e.to_string());
     }
     if let Err(e) = link.validate() {

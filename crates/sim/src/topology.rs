@@ -50,6 +50,44 @@ fn check_links(links: u64) -> Result<(), ConfigError> {
 }
 
 impl Topology {
+    /// Whether [`Topology::complete`] accepts `n` nodes, without building the graph.
+    pub fn check_complete(n: u32) -> Result<(), ConfigError> {
+        check_nodes(n)?;
+        check_links(n as u64 * (n as u64 - 1) / 2)
+    }
+
+    /// Whether a line, ring or star of `n` nodes can be built (at most `n` links).
+    pub fn check_sparse(n: u32) -> Result<(), ConfigError> {
+        check_nodes(n)
+    }
+
+    /// Whether [`Topology::tree`] accepts `n` nodes with branching factor `k`, without building.
+    pub fn check_tree(n: u32, k: u32) -> Result<(), ConfigError> {
+        check_nodes(n)?;
+        if k == 0 {
+            return Err(ConfigError::InvalidTopology {
+                reason: "a tree needs a branching factor of at least 1".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether [`Topology::random`] accepts these parameters, without building the graph;
+    /// returns the number of links it would aim for.
+    pub fn check_random(n: u32, mean_degree: f64) -> Result<u64, ConfigError> {
+        check_nodes(n)?;
+        if !(mean_degree.is_finite() && mean_degree >= 0.0) {
+            return Err(ConfigError::InvalidTopology {
+                reason: format!("mean degree must be a non-negative number, got {mean_degree}"),
+            });
+        }
+        let max_edges = n as u64 * (n as u64 - 1) / 2;
+        let target = ((n as f64 * mean_degree / 2.0) as u64)
+            .clamp((n - 1) as u64, max_edges.max((n - 1) as u64));
+        check_links(target)?;
+        Ok(target)
+    }
+
     /// A graph from an explicit list of undirected edges. Duplicate edges are merged; self-loops
     /// and unknown node ids are errors.
     pub fn from_edges(
@@ -91,8 +129,7 @@ impl Topology {
 
     /// Every node linked to every other. Limited to 4,000 nodes (8 million links).
     pub fn complete(n: u32) -> Result<Topology, ConfigError> {
-        check_nodes(n)?;
-        check_links(n as u64 * (n as u64 - 1) / 2)?;
+        Topology::check_complete(n)?;
         let mut offsets = Vec::with_capacity(n as usize + 1);
         let mut targets = Vec::with_capacity(n as usize * (n as usize - 1));
         offsets.push(0);
@@ -160,12 +197,7 @@ impl Topology {
 
     /// A complete `k`-ary tree in breadth-first order: node `i`'s parent is `(i - 1) / k`.
     pub fn tree(n: u32, k: u32) -> Result<Topology, ConfigError> {
-        check_nodes(n)?;
-        if k == 0 {
-            return Err(ConfigError::InvalidTopology {
-                reason: "a tree needs a branching factor of at least 1".into(),
-            });
-        }
+        Topology::check_tree(n, k)?;
         let edges: Vec<_> = (1..n).map(|i| (NodeId((i - 1) / k), NodeId(i))).collect();
         Topology::from_edges(n, &edges)
     }
@@ -174,16 +206,7 @@ impl Topology {
     /// a random recursive tree (each node `i > 0` links to a uniformly chosen earlier node),
     /// which makes it connected, plus uniformly random extra edges up to `n · mean_degree / 2`.
     pub fn random(n: u32, mean_degree: f64, seed: u64) -> Result<Topology, ConfigError> {
-        check_nodes(n)?;
-        if !(mean_degree.is_finite() && mean_degree >= 0.0) {
-            return Err(ConfigError::InvalidTopology {
-                reason: format!("mean degree must be a non-negative number, got {mean_degree}"),
-            });
-        }
-        let max_edges = n as u64 * (n as u64 - 1) / 2;
-        let target = ((n as f64 * mean_degree / 2.0) as u64)
-            .clamp((n - 1) as u64, max_edges.max((n - 1) as u64));
-        check_links(target)?;
+        let target = Topology::check_random(n, mean_degree)?;
         let mut rng = SimRng::for_stream(seed, u64::MAX - 1);
         let mut edges = Vec::with_capacity(target as usize);
         for i in 1..n {

@@ -195,3 +195,41 @@ fn the_energy_ledger_adds_up_in_every_network_preset() {
         crate::crdt::ledger_adds_up(r.energy(), r.now(), p.name);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Validation checks a topology's parameters without building it; it must accept exactly
+    /// what building accepts. (Random graphs stay small: a near-complete one is slow to draw;
+    /// `a_random_graph_past_the_link_limit_is_refused_unbuilt` covers the limit.)
+    #[test]
+    fn checking_a_topology_agrees_with_building_it(
+        kind in 0u8..7,
+        nodes in prop_oneof![0u32..50, 1_990u32..2_010, 4_470u32..4_480],
+        branching in 0u32..4,
+        mean_degree in prop_oneof![Just(f64::NAN), Just(-1.0), 0.0f64..8.0, Just(5_000.0)],
+        seed in any::<u64>(),
+    ) {
+        let topology = match kind {
+            0 => TopologyKind::Complete,
+            1 => TopologyKind::Line,
+            2 => TopologyKind::Ring,
+            3 => TopologyKind::Star,
+            4 => TopologyKind::Grid,
+            5 => TopologyKind::Tree { branching },
+            _ => TopologyKind::Random { mean_degree },
+        };
+        let nodes = if kind == 6 { nodes % 60 } else { nodes };
+        let built = topology.build(nodes, seed).map(|_| ());
+        prop_assert_eq!(topology.check(nodes), built, "{:?} with {} nodes, seed {}", topology, nodes, seed);
+    }
+}
+
+#[test]
+fn a_random_graph_past_the_link_limit_is_refused_unbuilt() {
+    let topology = TopologyKind::Random {
+        mean_degree: 5_000.0,
+    };
+    // 4,475 nodes × 5,000 / 2 is clamped to 4,475 × 4,474 / 2 = 10,010,575 links, past 10 million.
+    assert!(topology.check(4_475).is_err());
+    assert_eq!(topology.check(4_475), topology.build(4_475, 1).map(|_| ()));
+}
