@@ -36,6 +36,9 @@ pub const QUEUE_FULL: &str = "rpc queue full";
 
 /// Bits of the client number in [`CallId::key`].
 const CLIENT_BITS: u32 = 12;
+// Every client number fits, and a key is exact as an `f64` (53 bits of mantissa).
+const _: () = assert!(crate::config::MAX_CLIENTS < 1 << CLIENT_BITS);
+const _: () = assert!(CLIENT_BITS + INCARNATION_BITS + SEQ_BITS == 53);
 /// Bits of the incarnation in [`CallId::key`] (incarnations count modulo 4,096).
 const INCARNATION_BITS: u32 = 12;
 /// Bits of the sequence number in [`CallId::key`].
@@ -607,12 +610,12 @@ mod tests {
     #[test]
     fn a_topology_of_the_wrong_size_is_refused() {
         let config = RpcConfig::default();
-        let e = build_sim(
+        let Err(e) = build_sim(
             sim::SimConfig::new(1, sim::Topology::star(3).unwrap()),
             config,
-        )
-        .err()
-        .expect("refused");
+        ) else {
+            panic!("a star of 3 nodes cannot hold 4 clients and a server");
+        };
         assert!(e.to_string().contains("needs 5 nodes"), "{e}");
     }
 }
