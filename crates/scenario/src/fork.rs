@@ -747,4 +747,61 @@ mod tests {
             "policy nearest edge"
         );
     }
+
+    #[test]
+    fn a_lab_own_variant_is_read_from_the_lab_and_refused_elsewhere() {
+        let rpc = crate::labs::rpc::default_rpc_scenario();
+        let flood = &broadcast_presets()[0].scenario;
+        // The lab names its own kind of change; the old kinds read as before.
+        assert_eq!(ChangeKind::from_word("variant"), Some(ChangeKind::Variant));
+        assert_eq!(ChangeKind::Variant.label_in(&rpc), "Another call semantics");
+        assert_eq!(
+            ChangeKind::Variant.label_in(flood),
+            ChangeKind::Variant.label()
+        );
+        assert_eq!(ChangeKind::Loss.label_in(&rpc), ChangeKind::Loss.label());
+        assert_eq!(
+            ChangeKind::Protocol.choices_in(flood),
+            ChangeKind::Protocol.choices()
+        );
+        assert_eq!(ChangeKind::Variant.choices_in(flood), None);
+        let keys: Vec<&str> = ChangeKind::Variant
+            .choices_in(&rpc)
+            .expect("the lab's menu")
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(keys, ["at-most-once", "at-least-once", "exactly-once"]);
+        assert_eq!(
+            ChangeKind::Loss.value_label_in(&rpc),
+            ChangeKind::Loss.value_label()
+        );
+        // Chosen, it becomes a change that replays from zero and reads in the lab's words.
+        let change = ChangeKind::Variant
+            .change(&ChangeKind::Variant.suggestion(&rpc), &rpc)
+            .expect("a choice");
+        assert_eq!(change, Change::Variant("exactly-once".into()));
+        assert!(change.replays_from_zero());
+        assert_eq!(
+            change.describe_in(&rpc),
+            "semantics exactly-once by deduplication"
+        );
+        assert_eq!(Change::Loss(0.3).describe_in(&rpc), "loss 30 %");
+        assert!(fork(&rpc, SimTime::ZERO, &change).is_ok());
+        // The same choice again changes nothing; an unknown key or a lab without a menu is
+        // refused with a reason.
+        let same = Change::Variant("at-least-once".into());
+        let e = fork(&rpc, SimTime::ZERO, &same).unwrap_err();
+        assert!(e.to_string().contains("exactly like the original"), "{e}");
+        let e = fork(&rpc, SimTime::ZERO, &Change::Variant("twice".into())).unwrap_err();
+        assert!(e.to_string().contains("pick one of at-most-once"), "{e}");
+        let e = fork(flood, SimTime::ZERO, &Change::Variant("x".into())).unwrap_err();
+        assert!(e.to_string().contains("no choice of its own"), "{e}");
+        let e = ChangeKind::Variant.change("x", flood).unwrap_err();
+        assert_eq!(e, "The network lab has no choice of its own to change.");
+        assert_eq!(
+            ChangeKind::Variant.change("twice", &rpc),
+            Err("Pick a semantics from the list.".to_owned())
+        );
+    }
 }
