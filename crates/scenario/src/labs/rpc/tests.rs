@@ -320,3 +320,15 @@ fn the_run_answers_the_page() {
     assert!(run.energy().totals(run.now()).total.0 > 0.0);
     assert!(LabRun::trace_log(&run).is_some());
 }
+
+#[test]
+fn every_preset_travels_in_a_share_link_and_a_file() {
+    for p in rpc_presets() {
+        let fragment = p.scenario.to_fragment(None).expect("encodes");
+        assert!(fragment.ends_with("&lab=rpc"), "{fragment}");
+        let opened = Scenario::from_fragment(&fragment).expect("opens");
+        assert_eq!(opened.scenario, p.scenario, "{}", p.name);
+        let json = p.scenario.to_json();
+        assert_eq!(Scenario::from_json(&json).expect("reads"), p.scenario);
+    }
+}
