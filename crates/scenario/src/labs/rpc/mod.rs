@@ -9,7 +9,7 @@ mod run;
 #[cfg(test)]
 mod tests;
 
-pub use run::{RpcRun, RpcSample, run_rpc};
+pub use run::{RpcRun, RpcSample, look, run_rpc};
 
 use crate::fork::{Change, ChangeKind};
 use crate::lab_scenario::{LabScenario, VariantMenu};

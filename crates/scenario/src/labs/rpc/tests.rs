@@ -302,7 +302,7 @@ fn the_run_answers_the_page() {
     assert_eq!(looks.len(), 9);
     assert_eq!(
         looks[0].knowledge,
-        crate::lab_run::Knowledge::State(run::look::SERVER)
+        crate::lab_run::Knowledge::State(look::SERVER)
     );
     assert!(!looks[0].up, "the server is down between 2 s and 2.1 s");
     run.run_to_end();
