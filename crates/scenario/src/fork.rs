@@ -15,6 +15,8 @@
 //!   Such a fork replays from time zero with the change and the same action log, and
 //!   [`Change::replays_from_zero`] says so, so the page can tell the learner.
 
+#[cfg(doc)]
+use crate::lab_scenario::VariantMenu;
 use crate::scenario::{Action, ActionKind, Problem, Scenario, ScenarioError};
 use crdt::SyncMode;
 use protocols::broadcast::Protocol;
@@ -40,6 +42,9 @@ pub enum Change {
     Policy(edge::Policy),
     /// Another keep-alive window for serverless instances (edge lab, serverless runs).
     KeepAlive(SimDuration),
+    /// Another of the lab's own alternatives ([`ChangeKind::Variant`]): the chosen key of its
+    /// [`VariantMenu`] (`exactly-once` in the remote-calls lab). Replays from time zero.
+    Variant(String),
 }
 
 impl Change {
@@ -58,6 +63,7 @@ impl Change {
             Change::Seed(_) => "seed",
             Change::Policy(_) => "placement policy",
             Change::KeepAlive(_) => "serverless keep-alive",
+            Change::Variant(_) => "choice of its own",
         }
     }
 
@@ -72,6 +78,19 @@ impl Change {
             Change::Fault(f) => f.describe(),
             Change::Policy(p) => format!("policy {}", p.name().to_lowercase()),
             Change::KeepAlive(d) => format!("keep-alive {d}"),
+            Change::Variant(key) => key.clone(),
+        }
+    }
+
+    /// [`Change::describe`] in the words of `scenario`'s lab: a [`Change::Variant`] reads as
+    /// the lab names it (`semantics exactly-once by deduplication`); every other change as
+    /// [`Change::describe`] says.
+    pub fn describe_in(&self, scenario: &Scenario) -> String {
+        match (self, scenario.lab.as_lab().variant_menu()) {
+            (Change::Variant(key), Some(menu)) => {
+                format!("{} {}", menu.what, menu.name_of(key).unwrap_or(key))
+            }
+            _ => self.describe(),
         }
     }
 }
@@ -145,6 +164,26 @@ pub fn fork(original: &Scenario, at: SimTime, change: &Change) -> Result<Scenari
                 at,
                 kind: ActionKind::Fault(f.clone()),
             }),
+        Change::Variant(key) => {
+            let Some(menu) = lab.variant_menu() else {
+                return Err(wrong(change.what()));
+            };
+            if menu.name_of(key).is_none() {
+                let keys: Vec<&str> = menu.choices.iter().map(|(k, _)| *k).collect();
+                return Err(problem(
+                    "change",
+                    format!(
+                        "the {route} lab has no {} \"{key}\"; pick one of {}",
+                        menu.what,
+                        keys.join(", ")
+                    ),
+                ));
+            }
+            match lab.apply(change) {
+                Some(applied) => applied?,
+                None => return Err(wrong(change.what())),
+            }
+        }
         Change::Protocol(_) | Change::Sync(_) | Change::Policy(_) | Change::KeepAlive(_) => {
             match lab.apply(change) {
                 Some(applied) => applied?,
@@ -197,6 +236,12 @@ pub enum ChangeKind {
     Policy,
     /// Another serverless keep-alive window (edge lab, serverless runs).
     KeepAlive,
+    /// Another of the lab's own alternatives, whose label, value label and choices the lab
+    /// gives through [`crate::lab_scenario::LabScenario::variant_menu`] (the remote-calls lab:
+    /// another call semantics). A lab adds its own kind of change here, without a new variant.
+    /// Read it with the `_in` methods ([`ChangeKind::label_in`], [`ChangeKind::value_label_in`],
+    /// [`ChangeKind::choices_in`]), which ask the lab.
+    Variant,
 }
 
 /// The kinds of change of a lab on the shared network, after the lab's own kind, in menu order
@@ -245,7 +290,7 @@ pub const POLICY_CHOICES: [(&str, &str); 9] = {
     ]
 };
 
-const ALL_KINDS: [ChangeKind; 11] = [
+const ALL_KINDS: [ChangeKind; 12] = [
     ChangeKind::Protocol,
     ChangeKind::SyncMode,
     ChangeKind::Fanout,
@@ -257,6 +302,7 @@ const ALL_KINDS: [ChangeKind; 11] = [
     ChangeKind::Split,
     ChangeKind::Policy,
     ChangeKind::KeepAlive,
+    ChangeKind::Variant,
 ];
 
 impl ChangeKind {
@@ -279,6 +325,7 @@ impl ChangeKind {
             ChangeKind::Split => "split",
             ChangeKind::Policy => "policy",
             ChangeKind::KeepAlive => "keep-alive",
+            ChangeKind::Variant => "variant",
         }
     }
 
@@ -287,7 +334,8 @@ impl ChangeKind {
         ALL_KINDS.into_iter().find(|k| k.word() == word)
     }
 
-    /// The menu entry.
+    /// The menu entry. For [`ChangeKind::Variant`] only a generic one: use
+    /// [`ChangeKind::label_in`], which asks the lab.
     pub fn label(self) -> &'static str {
         match self {
             ChangeKind::Protocol => "Another protocol",
@@ -301,10 +349,12 @@ impl ChangeKind {
             ChangeKind::Split => "Split the network in halves now",
             ChangeKind::Policy => "Another placement policy",
             ChangeKind::KeepAlive => "Serverless keep-alive",
+            ChangeKind::Variant => "Another choice",
         }
     }
 
-    /// The value field's label (`None`: the change needs no value).
+    /// The value field's label (`None`: the change needs no value). For
+    /// [`ChangeKind::Variant`] only a generic one: use [`ChangeKind::value_label_in`].
     pub fn value_label(self) -> Option<&'static str> {
         match self {
             ChangeKind::Protocol => Some("Protocol"),
@@ -319,16 +369,48 @@ impl ChangeKind {
             // Not "Placement policy": that names the editor's menu on the same page.
             ChangeKind::Policy => Some("Policy in the fork"),
             ChangeKind::KeepAlive => Some("Keep-alive (s)"),
+            ChangeKind::Variant => Some("Choice"),
         }
     }
 
-    /// The menu of values, for a change picked from a list.
+    /// The menu of values, for a change picked from a list. `None` for
+    /// [`ChangeKind::Variant`], whose choices the lab gives: use [`ChangeKind::choices_in`].
     pub fn choices(self) -> Option<&'static [(&'static str, &'static str)]> {
         match self {
             ChangeKind::Protocol => Some(&PROTOCOL_CHOICES),
             ChangeKind::SyncMode => Some(&SYNC_CHOICES),
             ChangeKind::Policy => Some(&POLICY_CHOICES),
             _ => None,
+        }
+    }
+
+    /// The menu entry in `scenario`'s lab: [`ChangeKind::label`], or for
+    /// [`ChangeKind::Variant`] the lab's own (`Another call semantics`).
+    pub fn label_in(self, scenario: &Scenario) -> &'static str {
+        match (self, scenario.lab.as_lab().variant_menu()) {
+            (ChangeKind::Variant, Some(menu)) => menu.label,
+            _ => self.label(),
+        }
+    }
+
+    /// The value field's label in `scenario`'s lab: [`ChangeKind::value_label`], or for
+    /// [`ChangeKind::Variant`] the lab's own.
+    pub fn value_label_in(self, scenario: &Scenario) -> Option<&'static str> {
+        match (self, scenario.lab.as_lab().variant_menu()) {
+            (ChangeKind::Variant, Some(menu)) => Some(menu.value_label),
+            _ => self.value_label(),
+        }
+    }
+
+    /// The menu of values in `scenario`'s lab: [`ChangeKind::choices`], or for
+    /// [`ChangeKind::Variant`] the lab's own alternatives.
+    pub fn choices_in(
+        self,
+        scenario: &Scenario,
+    ) -> Option<&'static [(&'static str, &'static str)]> {
+        match (self, scenario.lab.as_lab().variant_menu()) {
+            (ChangeKind::Variant, Some(menu)) => Some(menu.choices),
+            _ => self.choices(),
         }
     }
 
@@ -350,6 +432,16 @@ impl ChangeKind {
             },
             ChangeKind::Seed => scenario.seed.wrapping_add(1).to_string(),
             ChangeKind::Crash | ChangeKind::Split => "0".to_owned(),
+            // The first of the lab's alternatives that is not the scenario's own.
+            ChangeKind::Variant => lab
+                .variant_menu()
+                .and_then(|menu| {
+                    menu.choices
+                        .iter()
+                        .find(|(key, _)| *key != menu.current)
+                        .map(|(key, _)| (*key).to_owned())
+                })
+                .unwrap_or_default(),
             _ => String::new(),
         }
     }
@@ -360,6 +452,14 @@ impl ChangeKind {
         let value = value.trim();
         if let Some(change) = lab.lab_change(self, value) {
             return change;
+        }
+        if self == ChangeKind::Variant
+            && let Some(menu) = lab.variant_menu()
+        {
+            return match menu.name_of(value) {
+                Some(_) => Ok(Change::Variant(value.to_owned())),
+                None => Err(format!("Pick a {} from the list.", menu.what)),
+            };
         }
         match self {
             ChangeKind::Loss => {
@@ -389,6 +489,10 @@ impl ChangeKind {
                     (0..n / 2).map(NodeId).collect(),
                 ])))
             }
+            ChangeKind::Variant => Err(format!(
+                "The {} lab has no choice of its own to change.",
+                lab.route()
+            )),
             other => Err(format!(
                 "The {} lab has no {} to change.",
                 lab.route(),
@@ -641,6 +745,63 @@ mod tests {
         assert_eq!(
             Change::Policy(Policy::NearestEdge).describe(),
             "policy nearest edge"
+        );
+    }
+
+    #[test]
+    fn a_lab_own_variant_is_read_from_the_lab_and_refused_elsewhere() {
+        let rpc = crate::labs::rpc::default_rpc_scenario();
+        let flood = &broadcast_presets()[0].scenario;
+        // The lab names its own kind of change; the old kinds read as before.
+        assert_eq!(ChangeKind::from_word("variant"), Some(ChangeKind::Variant));
+        assert_eq!(ChangeKind::Variant.label_in(&rpc), "Another call semantics");
+        assert_eq!(
+            ChangeKind::Variant.label_in(flood),
+            ChangeKind::Variant.label()
+        );
+        assert_eq!(ChangeKind::Loss.label_in(&rpc), ChangeKind::Loss.label());
+        assert_eq!(
+            ChangeKind::Protocol.choices_in(flood),
+            ChangeKind::Protocol.choices()
+        );
+        assert_eq!(ChangeKind::Variant.choices_in(flood), None);
+        let keys: Vec<&str> = ChangeKind::Variant
+            .choices_in(&rpc)
+            .expect("the lab's menu")
+            .iter()
+            .map(|(k, _)| *k)
+            .collect();
+        assert_eq!(keys, ["at-most-once", "at-least-once", "exactly-once"]);
+        assert_eq!(
+            ChangeKind::Loss.value_label_in(&rpc),
+            ChangeKind::Loss.value_label()
+        );
+        // Chosen, it becomes a change that replays from zero and reads in the lab's words.
+        let change = ChangeKind::Variant
+            .change(&ChangeKind::Variant.suggestion(&rpc), &rpc)
+            .expect("a choice");
+        assert_eq!(change, Change::Variant("exactly-once".into()));
+        assert!(change.replays_from_zero());
+        assert_eq!(
+            change.describe_in(&rpc),
+            "semantics exactly-once by deduplication"
+        );
+        assert_eq!(Change::Loss(0.3).describe_in(&rpc), "loss 30 %");
+        assert!(fork(&rpc, SimTime::ZERO, &change).is_ok());
+        // The same choice again changes nothing; an unknown key or a lab without a menu is
+        // refused with a reason.
+        let same = Change::Variant("at-least-once".into());
+        let e = fork(&rpc, SimTime::ZERO, &same).unwrap_err();
+        assert!(e.to_string().contains("exactly like the original"), "{e}");
+        let e = fork(&rpc, SimTime::ZERO, &Change::Variant("twice".into())).unwrap_err();
+        assert!(e.to_string().contains("pick one of at-most-once"), "{e}");
+        let e = fork(flood, SimTime::ZERO, &Change::Variant("x".into())).unwrap_err();
+        assert!(e.to_string().contains("no choice of its own"), "{e}");
+        let e = ChangeKind::Variant.change("x", flood).unwrap_err();
+        assert_eq!(e, "The network lab has no choice of its own to change.");
+        assert_eq!(
+            ChangeKind::Variant.change("twice", &rpc),
+            Err("Pick a semantics from the list.".to_owned())
         );
     }
 }

@@ -12,6 +12,34 @@ use crate::fork::{Change, ChangeKind};
 use crate::scenario::{Action, ScenarioError};
 use sim::{LinkParams, SimDuration};
 
+/// A lab's own menu of alternatives for a fork: what [`ChangeKind::Variant`] means in this lab
+/// ("Another call semantics"), so a new lab offers its own kind of change without a new
+/// variant of [`ChangeKind`] or [`Change`]. The chosen key comes back as
+/// [`Change::Variant`], which the lab applies in [`LabScenario::apply`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VariantMenu {
+    /// The fork menu's entry (`Another call semantics`).
+    pub label: &'static str,
+    /// The value field's label (`Semantics in the fork`).
+    pub value_label: &'static str,
+    /// What the choice is about, in lowercase, for descriptions and messages (`semantics`).
+    pub what: &'static str,
+    /// The alternatives: (stable key, name), in menu order.
+    pub choices: &'static [(&'static str, &'static str)],
+    /// The key of the scenario's own choice.
+    pub current: &'static str,
+}
+
+impl VariantMenu {
+    /// The name of the choice whose key is `key`.
+    pub fn name_of(&self, key: &str) -> Option<&'static str> {
+        self.choices
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, name)| *name)
+    }
+}
+
 /// A lab's parameters, as the rest of the project sees them.
 pub trait LabScenario {
     /// The route of the lab's page (`network` for `#/lab/network`).
@@ -60,6 +88,12 @@ pub trait LabScenario {
     /// kind it does not own.
     fn lab_change(&self, kind: ChangeKind, value: &str) -> Option<Result<Change, String>> {
         let _ = (kind, value);
+        None
+    }
+
+    /// The lab's own menu of alternatives, if it offers [`ChangeKind::Variant`] in its
+    /// [`LabScenario::fork_menu`]; `None` (the default) for a lab without one.
+    fn variant_menu(&self) -> Option<VariantMenu> {
         None
     }
 

@@ -15,6 +15,8 @@ use crate::lab_scenario::LabScenario;
 use crate::scenario::BroadcastScenario;
 use serde::{Deserialize, Serialize};
 
+pub mod rpc;
+
 /// Which lab a scenario belongs to, with that lab's parameters. Variants are only ever appended
 /// (share links and files encode the variant by its position), never reordered or removed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,6 +29,8 @@ pub enum Lab {
     Energy(EnergyScenario),
     /// The edge–cloud continuum.
     Edge(EdgeScenario),
+    /// Remote calls.
+    Rpc(rpc::RpcScenario),
 }
 
 impl Lab {
@@ -37,6 +41,7 @@ impl Lab {
             Lab::Crdt(c) => c,
             Lab::Energy(e) => e,
             Lab::Edge(e) => e,
+            Lab::Rpc(r) => r,
         }
     }
 
@@ -47,6 +52,7 @@ impl Lab {
             Lab::Crdt(c) => c,
             Lab::Energy(e) => e,
             Lab::Edge(e) => e,
+            Lab::Rpc(r) => r,
         }
     }
 }
@@ -134,6 +140,14 @@ pub static LABS: &[LabInfo] = &[
                   lossy, slow or partitioned links.",
     },
     LabInfo {
+        route: "rpc",
+        title: "Remote calls",
+        short: "RPC lab",
+        part: Part::Foundations,
+        teaches: "What a remote call promises when requests and replies are lost and servers \
+                  crash: at-most-once, at-least-once and exactly-once by deduplication.",
+    },
+    LabInfo {
         route: "crdt",
         title: "CRDT convergence",
         short: "CRDT lab",
@@ -201,6 +215,7 @@ mod tests {
             crate::crdt_lab::default_crdt_scenario(),
             crate::edge_lab::default_edge_scenario(),
             crate::energy_lab::default_energy_scenario(),
+            rpc::default_rpc_scenario(),
         ] {
             assert_eq!(scenario.lab.info().route, scenario.lab.route());
         }

@@ -11,3 +11,8 @@ pub const CRDT_REFERENCE_HASHES: [(&str, &str); 2] = [
 
 /// An edge preset and its trace hash.
 pub const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "a84a892016aa99db");
+
+/// The remote-calls lab's default scenario (its first preset) and its trace hash. Checked
+/// natively by the lab's own tests (`src/labs/rpc/tests.rs`), which include this file.
+#[allow(dead_code)]
+pub const RPC_REFERENCE_HASH: (&str, &str) = ("Lossless: every call once", "c7f59eb87abc06df");
