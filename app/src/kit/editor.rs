@@ -259,7 +259,8 @@ pub fn Choice<F: Send + Sync + 'static>(
 #[component]
 pub fn PresetPicker(
     /// The menu's element id; its description is `{id}-description`.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     /// The lab's presets.
     presets: StoredValue<Vec<scenario::scenario::Preset>, LocalStorage>,
     /// The preset the current scenario is, if any.
@@ -277,7 +278,7 @@ pub fn PresetPicker(
     };
     view! {
         <div class="field">
-            <label for=id>"Preset"</label>
+            <label for=id.clone()>"Preset"</label>
             <select
                 id=id
                 aria-describedby=described.clone()
@@ -392,6 +393,95 @@ pub fn ProblemSummary<F: Send + Sync + 'static>(
                     </ul>
                 </div>
             </Show>
+        </div>
+    }
+}
+
+/// A lab's editor form: the fields as typed, read from a scenario and built into one. A lab
+/// whose editor is a plain form of fields implements this and gets the whole editor from
+/// [`LabEditor`]: presets, the fields it draws, every problem at its field, Apply.
+pub trait LabForm: Send + Sync + Sized + 'static {
+    /// The prefix of the editor's element ids (`rpc`): unique per page.
+    const PREFIX: &'static str;
+
+    /// The form showing `scenario` (the lab's default where it is another lab's).
+    fn from_scenario(scenario: &scenario::Scenario) -> Self;
+
+    /// The scenario these fields describe, on the base of `base` (its actions kept), or every
+    /// problem at its field.
+    fn build(&self, base: &scenario::Scenario) -> Result<scenario::Scenario, Vec<FieldProblem>>;
+
+    /// A field key's name in the problem list.
+    fn field_name(key: &str) -> String;
+
+    /// The scenario's own validation problems at this form's field keys.
+    fn problems_at_fields(e: &scenario::scenario::ScenarioError) -> Vec<FieldProblem> {
+        super::form::map_problems(e)
+    }
+}
+
+/// A lab's whole scenario editor over its [`LabForm`]: the preset menu, the lab's fields (drawn
+/// by `fields` from the editor's state), the problem summary and Apply. The form follows the
+/// scenario when it is replaced (preset, share link, Apply) or an action is recorded.
+#[component]
+pub fn LabEditor<R: scenario::LabRun + 'static, F: LabForm>(
+    /// The lab.
+    lab: super::ui::LabContext<R>,
+    /// The lab's presets.
+    presets: Vec<scenario::scenario::Preset>,
+    /// What the preset description says for a scenario that is no preset.
+    own: &'static str,
+    /// Draws the form's fields.
+    fields: fn(EditorState<F>) -> AnyView,
+) -> impl IntoView {
+    let presets = StoredValue::new_local(presets);
+    let state = EditorState::new(
+        lab.session.with_value(|s| F::from_scenario(s.scenario())),
+        F::PREFIX,
+        F::field_name,
+    );
+    Effect::new(move |previous: Option<()>| {
+        lab.scenario_version.track();
+        lab.actions_version.track();
+        if previous.is_some() {
+            state.replace(lab.session.with_value(|s| F::from_scenario(s.scenario())));
+        }
+    });
+    let chosen = move || {
+        let current = lab.read(|s| s.scenario().clone());
+        presets.with_value(|p| p.iter().position(|p| p.scenario == current))
+    };
+    let pick = move |index: usize| {
+        if let Some(scenario) = presets.with_value(|p| p.get(index).map(|p| p.scenario.clone()))
+            && lab.load(&scenario).is_ok()
+        {
+            state.problems.set(Vec::new());
+            lab.status.set(String::new());
+        }
+    };
+    let apply = move || {
+        let base = lab.session.with_value(|s| s.scenario().clone());
+        match state.form.with_untracked(|f| f.build(&base)) {
+            Ok(scenario) => match lab.load(&scenario) {
+                Ok(()) => {
+                    state.problems.set(Vec::new());
+                    lab.status
+                        .set("Applied: the run starts again from time zero.".into());
+                }
+                Err(e) => state.problems.set(F::problems_at_fields(&e)),
+            },
+            Err(p) => state.problems.set(p),
+        }
+    };
+    let preset_id = format!("{}-preset", F::PREFIX);
+    view! {
+        <div class="panel editor">
+            <h2 class="panel-title">"Scenario"</h2>
+            <PresetPicker id=preset_id presets=presets chosen=chosen pick=pick own=own />
+            <EditorForm state=state summary="Parameters" apply=apply>
+                {fields(state)}
+                <button type="submit" class="button-primary">"Apply"</button>
+            </EditorForm>
         </div>
     }
 }

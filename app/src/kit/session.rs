@@ -444,13 +444,13 @@ impl<R: LabRun> Session<R> {
         let how = if change.replays_from_zero() {
             format!(
                 "The fork replays from 0 ms with {}: the kernel fixes that when it builds the run.",
-                change.describe()
+                change.describe_in(self.run.scenario())
             )
         } else {
             format!(
                 "The fork shares everything up to {} and then {}.",
                 crate::kit::format::time_ns(at.0),
-                change.describe()
+                change.describe_in(self.run.scenario())
             )
         };
         self.compare = Some(Box::new(Comparison {

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod energy;
 pub mod panels;
 pub mod plot_files;
+pub mod shell;
 pub mod spacetime;
 pub mod transport;
 

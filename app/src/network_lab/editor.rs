@@ -87,12 +87,7 @@ pub fn Editor() -> impl IntoView {
                 applied.set(String::new());
             }
             Ok(scenario) => {
-                let nodes = match &scenario.lab {
-                    scenario::scenario::Lab::Broadcast(b) => b.nodes,
-                    scenario::scenario::Lab::Crdt(c) => c.replicas,
-                    scenario::scenario::Lab::Energy(_) => 0,
-                    scenario::scenario::Lab::Edge(e) => e.node_count(),
-                };
+                let nodes = scenario.lab.as_lab().network_nodes();
                 if nodes > BUILD_NOTICE_NODES {
                     // Building a big network takes a moment: say so first, build on a later
                     // frame, once the message is on screen.

@@ -17,7 +17,7 @@ fn comparing<R: LabRun + 'static>(lab: LabContext<R>) -> bool {
 fn fork_title<R: LabRun + 'static>(lab: LabContext<R>) -> String {
     lab.read(|s| {
         s.comparison()
-            .map(|c| format!("Fork: {}", c.change.describe()))
+            .map(|c| format!("Fork: {}", c.change.describe_in(s.scenario())))
             .unwrap_or_default()
     })
 }
@@ -144,7 +144,7 @@ pub fn ForkPanel<R: LabRun + 'static>(
                 format!(
                     "Forked at {}: {}.",
                     format::time_ns(c.at.0),
-                    c.change.describe()
+                    c.change.describe_in(s.scenario())
                 )
             })
         })
@@ -161,7 +161,7 @@ pub fn ForkPanel<R: LabRun + 'static>(
                         "Both runs are the same up to {}; the fork {} there. Actions you take now \
                          happen in both.",
                         format::time_ns(c.at.0),
-                        c.change.describe()
+                        c.change.describe_in(s.scenario())
                     )
                 }
             })
@@ -188,7 +188,7 @@ pub fn ForkPanel<R: LabRun + 'static>(
                                             .map(|k| {
                                                 view! {
                                                     <option value=k.word() selected=move || current_kind() == k>
-                                                        {k.label()}
+                                                        {move || lab.read(|s| k.label_in(s.scenario()))}
                                                     </option>
                                                 }
                                             })
@@ -198,8 +198,8 @@ pub fn ForkPanel<R: LabRun + 'static>(
                             </div>
                             {move || {
                                 let k = current_kind();
-                                k.value_label()
-                                    .map(|label| match k.choices() {
+                                lab.read(|s| k.value_label_in(s.scenario()))
+                                    .map(|label| match lab.read(|s| k.choices_in(s.scenario())) {
                                         Some(choices) => {
                                             view! {
                                                 <div class="field">

@@ -218,7 +218,8 @@ pub fn SpaceTime<R: LabRun + 'static>(
                     </button>
                 </div>
             </div>
-            <div class="spacetime-scroll">
+            // Focusable, so the diagram scrolls from the keyboard when it is wider than the page.
+            <div class="spacetime-scroll" tabindex="0" role="region" aria-label="Space-time diagram, scrollable">
                 {move || match drawing.get() {
                     Some((d, ..)) => draw(d, choose).into_any(),
                     None => view! {
