@@ -137,7 +137,7 @@ test('the home page is the map of the course: every part, each lab under its par
   );
   const labsOf = (part) =>
     page.locator('main .course-part').filter({ has: page.getByRole('heading', { name: part }) }).locator('.lab-card h4');
-  assert.deepEqual(await labsOf('Foundations').allInnerTexts(), ['Network & broadcast']);
+  assert.deepEqual(await labsOf('Foundations').allInnerTexts(), ['Network & broadcast', 'Remote calls']);
   assert.deepEqual(await labsOf('Trends').allInnerTexts(), [
     'CRDT convergence',
     'Edge–cloud continuum',

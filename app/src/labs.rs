@@ -7,6 +7,8 @@
 use leptos::prelude::*;
 use scenario::labs::{self, LabInfo, Part};
 
+pub mod rpc;
+
 /// How a lab page is drawn: the catalogue row plus what only the app knows.
 pub struct LabPage {
     /// The lab's row in the catalogue (route, titles, part of the course, what it teaches).
@@ -49,7 +51,7 @@ fn info(route: &str) -> &'static LabInfo {
     }
 }
 
-static PAGES: std::sync::LazyLock<[LabPage; 4]> = std::sync::LazyLock::new(|| {
+static PAGES: std::sync::LazyLock<[LabPage; 5]> = std::sync::LazyLock::new(|| {
     [
         LabPage {
             info: info("network"),
@@ -63,6 +65,21 @@ static PAGES: std::sync::LazyLock<[LabPage; 4]> = std::sync::LazyLock::new(|| {
                     broadcast on different topologies, and see what latency, loss and partitions \
                     do to delivery time and to the number of messages sent.",
             body: |shared| Box::pin(crate::network_lab::network_page(shared)),
+        },
+        LabPage {
+            info: info("rpc"),
+            picture: "public/img/rpc-lab.svg",
+            picture_alt: "A client and a server with time running down: a request, its lost \
+                          reply, a retry and a second deposit",
+            card: "Clients deposit money on a server over links that lose messages. You will \
+                   see requests and replies fly, retries after timeouts, and the server's \
+                   balance drift above what the clients believe when a lost reply makes a call \
+                   run twice, then stop it with a reply cache, until the server crashes.",
+            intro: "What does a remote call promise when requests and replies are lost and \
+                    servers crash? Compare at-most-once, at-least-once and exactly-once calls of \
+                    an operation that must not run twice (a deposit), and watch timeouts, \
+                    retries, duplicate executions and unknown outcomes.",
+            body: |shared| Box::pin(rpc::rpc_page(shared)),
         },
         LabPage {
             info: info("crdt"),

@@ -49,3 +49,14 @@ fn the_edge_preset_has_the_same_trace_hash_as_native() {
         "{name}: WASM trace differs from native"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_rpc_default_has_the_same_trace_hash_as_native() {
+    let (name, hash) = labs::RPC_REFERENCE_HASH;
+    let preset = scenario::labs::rpc::rpc_presets()
+        .into_iter()
+        .find(|p| p.name == name)
+        .expect("the preset exists");
+    let (trace_hash, _) = scenario::labs::rpc::run_rpc(&preset.scenario).expect("a valid preset");
+    assert_eq!(trace_hash, hash, "{name}: WASM trace differs from native");
+}

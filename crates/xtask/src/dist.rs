@@ -17,7 +17,11 @@ const LAB_GZIP_BUDGET: usize = 450_000;
 /// The CRDT lab instantiates the kernel, the replica node and its world once per data type
 /// (eleven), which makes its own module 283 KB gzipped; 555 KB with the kit's shared chunks
 /// (measured 2026-12-03). Shrinking it (one type-erased replica world) is open work in issue 13.
-const OVER_BUDGET_CEILINGS: &[(&str, usize)] = &[("crdt", 560_000)];
+/// Raised from 560 KB to 570 KB when the remote-calls lab arrived: every lab links every lab's
+/// scenario schema and validation through the one `Lab` enum, so each lab grew by 10–18 KB
+/// (network 385 → 403, edge 420 → 431, CRDT 545 → 565). Decoding a lab's parameters in the
+/// lab's own module would stop that growth; open work in issue 13.
+const OVER_BUDGET_CEILINGS: &[(&str, usize)] = &[("crdt", 570_000)];
 
 /// Sets up, builds for release, and reports sizes.
 pub fn run() -> Result<(), String> {

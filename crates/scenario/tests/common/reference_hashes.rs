@@ -13,6 +13,7 @@ pub const CRDT_REFERENCE_HASHES: [(&str, &str); 2] = [
 pub const EDGE_REFERENCE_HASH: (&str, &str) = ("Saturated edge", "a84a892016aa99db");
 
 /// The remote-calls lab's default scenario (its first preset) and its trace hash. Checked
-/// natively by the lab's own tests (`src/labs/rpc/tests.rs`), which include this file.
+/// natively by the lab's own tests (`src/labs/rpc/tests.rs`), which include this file, and in
+/// WebAssembly by `app/tests/web/determinism.rs`.
 #[allow(dead_code)]
 pub const RPC_REFERENCE_HASH: (&str, &str) = ("Lossless: every call once", "c7f59eb87abc06df");

@@ -9,17 +9,19 @@ mod run;
 #[cfg(test)]
 mod tests;
 
+pub use rpc::config::{MAX_ATTEMPTS, MAX_CALL_RATE, MAX_CLIENTS, MAX_DELAY, MIN_TIMEOUT};
+pub use rpc::{CacheDurability, RpcReport, Semantics};
 pub use run::{RpcRun, RpcSample, look, run_rpc};
 
 use crate::fork::{Change, ChangeKind};
 use crate::lab_scenario::{LabScenario, VariantMenu};
 use crate::scenario::{Action, ActionKind, Lab, Preset, Scenario, ScenarioError, validate_actions};
+use rpc::RpcConfig;
 use rpc::config::{
     DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP, DEFAULT_CALL_RATE, DEFAULT_CLIENTS,
     DEFAULT_MAX_ATTEMPTS, DEFAULT_PROCESSING, DEFAULT_TIMEOUT,
 };
 use rpc::node::INCARNATIONS;
-use rpc::{CacheDurability, RpcConfig, Semantics};
 use serde::{Deserialize, Serialize};
 use sim::{Fault, LinkParams, NodeId, RestartMode, SimDuration, SimTime};
 
